@@ -1,0 +1,45 @@
+"""Text normalisation shared by the matcher, the importers and the checker."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_WORD = re.compile(r"[\W_]+")
+_UNIT_BRACKET = re.compile(r"[（(][^（）()]{0,12}[)）]$")
+_SPACES = re.compile(r"\s+")
+_TAGS = re.compile(r"</?\s*(p|br|div|span)\b[^>]*>", re.IGNORECASE)
+
+
+def nfkc(text: str) -> str:
+    """NFKC: full-width ASCII and punctuation to half-width, ideographic space to space."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def name_key(text: str, strip_suffix: bool = True) -> str:
+    """Key for comparing names: NFKC, casefold, no unit bracket, punctuation or spaces,
+    and (by default) no trailing 指标."""
+    s = nfkc(text).casefold().strip()
+    s = _UNIT_BRACKET.sub("", s)
+    s = _NON_WORD.sub("", s)
+    if strip_suffix and s.endswith("指标") and len(s) > 2:
+        s = s[:-2]
+    return s
+
+
+def label_key(text: str) -> str:
+    """Key for comparing form labels such as 「年度重点工作任务」 or 「其他需完成的任务（可选填）」."""
+    s = nfkc(text).casefold()
+    return _NON_WORD.sub("", s)
+
+
+def clean_cell_text(text: str) -> str:
+    """Text of a cell as a person means it: source-system tags such as <p> removed,
+    line ends unified, outer whitespace stripped."""
+    s = _TAGS.sub("", text)
+    s = s.replace("\r\n", "\n").replace("\r", "\n")
+    return s.strip()
+
+
+def collapse_spaces(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
