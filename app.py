@@ -1,0 +1,150 @@
+"""declbot entry point: the command line (check, export, match) and, later, chat and serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+USAGE_EXIT = 2
+
+
+def _fail(message: str) -> int:
+    print(message, file=sys.stderr)
+    return USAGE_EXIT
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from form_model.importers import FormReadError, load_form
+
+    from form_model.checker import check
+    from form_model.report_text import render_report
+
+    try:
+        form = load_form(Path(args.file))
+    except FormReadError as e:
+        return _fail(f"declbot: {args.file}: {e.message if args.lang == 'zh' else e.message_en}")
+    report = check(form)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(render_report(report, args.lang))
+    return 0 if report.complete else 1
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from form_model.importers import FormReadError, load_form
+
+    from form_model.checker import check
+    from form_model.exporter import ExportError, export_filename, write_form
+    from form_model.report_text import summary_line
+
+    try:
+        form = load_form(Path(args.file))
+    except FormReadError as e:
+        return _fail(f"declbot: {args.file}: {e.message if args.lang == 'zh' else e.message_en}")
+    out = Path(args.output) if args.output else Path(export_filename(form))
+    try:
+        data = write_form(form)
+        out.write_bytes(data)
+    except ExportError as e:
+        return _fail(f"declbot: {e}")
+    except OSError as e:
+        return _fail(f"declbot: 无法写入 {out}：{e.strerror}" if args.lang == "zh"
+                     else f"declbot: cannot write {out}: {e.strerror}")
+    report = check(form)
+    print(f"{out}  ({summary_line(report, args.lang)})")
+    return 0
+
+
+def cmd_match(args: argparse.Namespace) -> int:
+    from form_model.matching import match, parse_column
+
+    try:
+        column = parse_column(args.column)
+    except ValueError as e:
+        return _fail(f"declbot: {e}")
+    result = match(args.text, column, level1=args.level1)
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(render_match(result, args.lang))
+    return 0
+
+
+def render_match(result, lang: str) -> str:  # type: ignore[no-untyped-def]
+    from form_model.matching import Decision
+
+    head = {
+        ("zh", Decision.CERTAIN): f"「{result.query}」→ {result.name}",
+        ("zh", Decision.AMBIGUOUS): f"「{result.query}」不确定，可能是：",
+        ("zh", Decision.UNKNOWN): f"「{result.query}」不是{result.column}标准名称。",
+        ("en", Decision.CERTAIN): f"'{result.query}' → {result.name}",
+        ("en", Decision.AMBIGUOUS): f"'{result.query}' is ambiguous; it may be:",
+        ("en", Decision.UNKNOWN): f"'{result.query}' is not a standard {result.column} name.",
+    }[(lang, result.decision)]
+    lines = [head]
+    shown = result.candidates if result.decision != "certain" else result.candidates[:1]
+    for c in shown:
+        place = " › ".join(p for p in (c.level1, c.level2) if p and p != c.name)
+        extra = f"  ({place})" if place else ""
+        lines.append(f"  {c.name}  {c.score:.0f}{extra}")
+    if result.decision == "unknown" and result.candidates:
+        lines.insert(1, "  相近的名称：" if lang == "zh" else "  Closest names:")
+    return "\n".join(lines)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    build_parser().print_help()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="declbot",
+        description="申报助手：起草、检查并导出部门整体预算绩效目标申报表。",
+    )
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of messages (zh)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    c = sub.add_parser("check", help="check a form (.xlsx, pasted .txt/.tsv, or .json)")
+    c.add_argument("file")
+    c.add_argument("--json", action="store_true", help="machine-readable report")
+    c.set_defaults(func=cmd_check)
+
+    e = sub.add_parser("export", help="write the official workbook from any input")
+    e.add_argument("file")
+    e.add_argument("-o", "--output", help="output .xlsx (default: a name from department and year)")
+    e.set_defaults(func=cmd_export)
+
+    m = sub.add_parser("match", help="find the standard name for a free-text indicator name")
+    m.add_argument("text")
+    m.add_argument("--column", default="三级", help="一级 | 二级 | 三级 (default 三级)")
+    m.add_argument("--level1", help="restrict 二级/三级 candidates to this 一级")
+    m.add_argument("--json", action="store_true")
+    m.set_defaults(func=cmd_match)
+
+    r = sub.add_parser("run", help="start the assistant (Slack if configured, else terminal chat)")
+    r.set_defaults(func=cmd_run)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    for sp in parser._subparsers._group_actions[0].choices.values():  # type: ignore[union-attr]
+        sp.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return USAGE_EXIT
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:  # a person never sees a traceback
+        return _fail(f"declbot: 内部错误：{type(e).__name__}: {e}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

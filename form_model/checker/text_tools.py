@@ -1,0 +1,53 @@
+"""Small text helpers for the consistency and structure rules."""
+
+from __future__ import annotations
+
+import re
+
+from form_model.normalize import nfkc
+
+_NUMBERED = re.compile(
+    r"(?:^|[\s。；;，,])(?:\(?\d{1,2}[.、．)）]|（\d{1,2}）|[一二三四五六七八九十]{1,2}[、.]|目标\s*\d)"
+)
+_ITEM_SPLIT = re.compile(
+    r"(?:^|(?<=[\s。；;]))(?:\d{1,2}[.、．)）]|（\d{1,2}）|[一二三四五六七八九十]{1,2}、|目标\s*\d[:：、.]?)"
+)
+_FIGURE = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:%|％|万|亿|个|人|次|家|项|元|户|场|篇|天|年|月|日|平方|公里|吨|套|批|所|名)"
+    r"|[零一二两三四五六七八九十百千万]+(?:个|人|次|家|项|场|篇|批|所|名)"
+)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+#: Two-character terms too common in this form to show that two texts are about the same thing.
+STOP_TERMS = frozenset(
+    "工作 推动 开展 加强 深化 持续 推进 提升 完善 实现 建设 发展 重点 任务 目标 指标 数量 情况 "
+    "完成 全面 进一步 做好 做实 助力 支持 以上 优秀 良好 合格 相关 有关 主要 广州 广州市 "
+    "我市 本市 全市 部门 单位 项目 资金 年度 每年 提高 促进".split()
+)
+
+
+def numbered_items(text: str) -> list[str]:
+    """Split an overall goal written as "1. … 2. …" into its items (the whole text if unnumbered)."""
+    s = nfkc(text)
+    parts = [p.strip(" ；;。") for p in _ITEM_SPLIT.split(s)]
+    parts = [p for p in parts if p]
+    return parts or ([s.strip()] if s.strip() else [])
+
+
+def is_numbered(text: str) -> bool:
+    return bool(_NUMBERED.search(nfkc(text)))
+
+
+def has_figure(text: str) -> bool:
+    """A figure with a unit ("78个镇", "1.4万人", "90%"), not just item numbering."""
+    return bool(_FIGURE.search(nfkc(text)))
+
+
+def terms(text: str) -> set[str]:
+    """Two-character CJK terms of a text, without the form's stop terms."""
+    chars = "".join(_CJK.findall(text))
+    return {chars[i : i + 2] for i in range(len(chars) - 1)} - STOP_TERMS
+
+
+def shared_terms(a: str, b: str) -> set[str]:
+    return terms(a) & terms(b)

@@ -1,0 +1,332 @@
+"""The pre-parse gate for uploaded workbooks (xlsx-notes §3.2).
+
+Cheap checks that run before openpyxl sees a byte: size, file type, the zip directory
+(zip bombs, encrypted entries, forbidden parts such as macros or external links), and one
+streaming pass over every XML part with defusedxml's expat reader, which refuses any DOCTYPE
+and counts rows, cells, merged areas and hyperlink areas of the worksheets. Each refusal is a
+:class:`FormReadError` with its own message.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from io import BytesIO
+from typing import IO
+from xml.sax import SAXException
+from xml.sax.handler import ContentHandler, feature_external_ges, feature_namespaces
+from xml.sax.xmlreader import InputSource
+
+from defusedxml.common import DefusedXmlException
+from defusedxml.expatreader import create_parser
+
+from form_model.importers.errors import FormReadError
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+EXCEL_MAX_ROW = 1_048_576
+EXCEL_MAX_COL = 16_384
+
+
+@dataclass(frozen=True)
+class GateLimits:
+    """What an upload may contain. A filled-in form is about 10 KB with some 40 rows."""
+
+    upload_bytes: int = 5 << 20
+    members: int = 300
+    part_bytes: int = 10 << 20
+    total_bytes: int = 25 << 20
+    #: Parts larger than ratio_floor may not be compressed more than ratio : 1.
+    ratio: int = 100
+    ratio_floor: int = 1 << 20
+    max_row: int = 2000
+    max_col: int = 50
+    max_cells: int = 20_000
+    max_cells_total: int = 60_000
+    merged_area: int = 20_000
+    link_area: int = 20_000
+
+
+LIMITS = GateLimits()
+
+# Parts refused by name (lower-cased, no leading slash).
+_MACRO_PART = re.compile(r"(^|/)vbaproject\.bin$|(^|/)vbadata\.xml$|^xl/macrosheets/|^xl/dialogsheets/")
+_EXTERNAL_PART = re.compile(r"^xl/externallinks/|^xl/connections\.xml$|^xl/querytables/")
+_EMBEDDED_PART = re.compile(r"^xl/embeddings/|^xl/activex/")
+# Relationship types and content types refused wherever the part lives.
+_MACRO_TYPE = re.compile(r"vbaproject|macroenabled|macrosheet|dialogsheet", re.I)
+_EXTERNAL_TYPE = re.compile(r"externallink|/connections$|\.connections\+xml|querytable", re.I)
+_EMBEDDED_TYPE = re.compile(r"oleobject|activex|/control$|/package$", re.I)
+_WORKBOOK_TYPE = re.compile(r"spreadsheetml\.(sheet|template)\.main\+xml", re.I)
+_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
+_DOCTYPE_BYTES = [
+    token.encode(enc)
+    for token in ("<!doctype", "<!entity")
+    for enc in ("ascii", "utf-16-le", "utf-16-be")
+]
+
+
+def check_xlsx(data: bytes, limits: GateLimits = LIMITS) -> None:
+    """Raise :class:`FormReadError` unless ``data`` is a plain .xlsx that is safe to parse."""
+    if not data:
+        raise FormReadError.of("empty")
+    if len(data) > limits.upload_bytes:
+        raise FormReadError.of("too_large", _mib(limits.upload_bytes))
+    if data.startswith(OLE_MAGIC):
+        raise _ole_error(data)
+    if not data.startswith(ZIP_MAGIC):
+        raise FormReadError.of("not_xlsx")
+    try:
+        archive = zipfile.ZipFile(BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise FormReadError.of("corrupt") from exc
+    with archive:
+        _check_directory(infos, limits)
+        scanner = _PartScanner(archive, limits)
+        for info in infos:
+            if not info.is_dir():
+                scanner.scan(info)
+        if not scanner.has_workbook:
+            raise FormReadError.of("not_xlsx")
+
+
+def _mib(n: int) -> str:
+    return f"{n >> 20} MB"
+
+
+def _ole_error(data: bytes) -> FormReadError:
+    """An OLE compound file is either an encrypted OOXML package or a legacy .xls."""
+    def has(name: str) -> bool:
+        return name.encode("utf-16-le") in data
+
+    if has("EncryptionInfo") or has("EncryptedPackage"):
+        return FormReadError.of("encrypted")
+    if has("Workbook") or has("Book"):
+        return FormReadError.of("legacy_xls")
+    return FormReadError.of("ole_unknown")
+
+
+def _check_directory(infos: list[zipfile.ZipInfo], limits: GateLimits) -> None:
+    if len(infos) > limits.members:
+        raise FormReadError.of("too_many_parts", str(limits.members))
+    names = [_part_name(i) for i in infos]
+    if len(set(names)) != len(names):
+        raise FormReadError.of("malformed", "重复的部件", "duplicate parts")
+    if sum(i.file_size for i in infos) > limits.total_bytes:
+        raise FormReadError.of("zip_bomb")
+    for info, name in zip(infos, names, strict=True):
+        if info.flag_bits & 0x1:
+            raise FormReadError.of("encrypted")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise FormReadError.of("malformed", f"不支持的压缩方式：{name}", f"unsupported compression: {name}")
+        too_big = info.file_size > limits.part_bytes
+        too_packed = (
+            info.file_size > limits.ratio_floor
+            and info.file_size > limits.ratio * max(info.compress_size, 1)
+        )
+        if too_big or too_packed:
+            raise FormReadError.of("zip_bomb")
+        if _MACRO_PART.search(name):
+            raise FormReadError.of("macro")
+        if _EXTERNAL_PART.search(name):
+            raise FormReadError.of("external")
+        if _EMBEDDED_PART.search(name):
+            raise FormReadError.of("embedded")
+
+
+def _part_name(info: zipfile.ZipInfo) -> str:
+    return info.filename.lstrip("/").lower()
+
+
+def _looks_like_xml(head: bytes) -> bool:
+    if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")):
+        return True
+    return head.lstrip(b" \t\r\n").startswith(b"<")
+
+
+class _PartScanner:
+    """Streams every XML-looking part once; knows the workbook-wide cell budget."""
+
+    def __init__(self, archive: zipfile.ZipFile, limits: GateLimits) -> None:
+        self.archive = archive
+        self.limits = limits
+        self.cells_total = 0
+        self.has_workbook = False
+
+    def scan(self, info: zipfile.ZipInfo) -> None:
+        name = _part_name(info)
+        try:
+            with self.archive.open(info) as stream:
+                head = stream.read(64)
+            if not _looks_like_xml(head):
+                return  # images, printer settings: openpyxl does not parse them as XML
+            if name.endswith(".vml"):
+                # Legacy drawings are often not well-formed and openpyxl does not parse them.
+                self._scan_bytes_for_doctype(info)
+                return
+            with self.archive.open(info) as stream:
+                self._parse(stream, name)
+        except FormReadError:
+            raise
+        except DefusedXmlException as exc:
+            raise FormReadError.of("doctype") from exc
+        except SAXException as exc:
+            raise FormReadError.of("malformed", f"{info.filename} 不是有效的 XML",
+                                   f"{info.filename} is not valid XML") from exc
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+            raise FormReadError.of("corrupt") from exc
+        except Exception as exc:  # a gate refuses what it cannot vouch for
+            raise FormReadError.of("malformed", info.filename) from exc
+
+    def _scan_bytes_for_doctype(self, info: zipfile.ZipInfo) -> None:
+        content = self.archive.read(info).lower()
+        if any(token in content for token in _DOCTYPE_BYTES):
+            raise FormReadError.of("doctype")
+
+    def _parse(self, stream: IO[bytes], name: str) -> None:
+        handler = _PartHandler(self, name)
+        parser = create_parser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        parser.setFeature(feature_namespaces, True)
+        parser.setFeature(feature_external_ges, False)
+        parser.setContentHandler(handler)
+        source = InputSource(name)
+        source.setByteStream(stream)
+        parser.parse(source)
+
+
+class _PartHandler(ContentHandler):
+    """SAX callbacks for one part: worksheet bounds, relationships and content types."""
+
+    def __init__(self, scanner: _PartScanner, part: str) -> None:
+        super().__init__()
+        self.scanner = scanner
+        self.limits = scanner.limits
+        self.part = part
+        self.rows = 0
+        self.row = 0
+        self.col = 0
+        self.cells = 0
+        self.in_row = False
+        self.merged_area = 0
+        self.link_area = 0
+
+    def startElementNS(self, name: tuple[str | None, str], qname: str | None, attrs) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        uri, local = name
+        if uri == SHEET_NS:
+            if local == "row":
+                self._start_row(attrs.get((None, "r")))
+            elif local == "c" and self.in_row:
+                self._start_cell(attrs.get((None, "r")))
+            elif local == "mergeCell":
+                self.merged_area = self._add_area(
+                    attrs.get((None, "ref")), self.merged_area, self.limits.merged_area, "merge_too_big"
+                )
+            elif local == "hyperlink":
+                self.link_area = self._add_area(
+                    attrs.get((None, "ref")), self.link_area, self.limits.link_area, "link_too_big"
+                )
+        elif local == "Relationship":
+            self._check_type(attrs.get((None, "Type")) or "")
+        elif local in ("Override", "Default"):
+            content_type = attrs.get((None, "ContentType")) or ""
+            self._check_type(content_type)
+            if _WORKBOOK_TYPE.search(content_type):
+                self.scanner.has_workbook = True
+
+    def endElementNS(self, name: tuple[str | None, str], qname: str | None) -> None:  # noqa: N802
+        if name == (SHEET_NS, "row"):
+            self.in_row = False
+
+    def _check_type(self, value: str) -> None:
+        if _MACRO_TYPE.search(value):
+            raise FormReadError.of("macro")
+        if _EXTERNAL_TYPE.search(value):
+            raise FormReadError.of("external")
+        if _EMBEDDED_TYPE.search(value):
+            raise FormReadError.of("embedded")
+
+    def _start_row(self, ref: str | None) -> None:
+        self.rows += 1
+        self.row = _int(ref, self.part) if ref else self.row + 1
+        self.col = 0
+        self.in_row = True
+        if self.rows > self.limits.max_row:
+            raise FormReadError.of(
+                "sheet_too_big", f"超过 {self.limits.max_row} 行", f"more than {self.limits.max_row} rows"
+            )
+
+    def _start_cell(self, ref: str | None) -> None:
+        if ref:
+            col, row = _parse_ref(ref, self.part)
+        else:
+            col, row = self.col + 1, self.row
+        self.col = col
+        self.cells += 1
+        self.scanner.cells_total += 1
+        if row > self.limits.max_row or col > self.limits.max_col:
+            coord = ref or _coordinate(col, row)
+            raise FormReadError.of(
+                "sheet_too_big",
+                f"单元格 {coord} 超出前 {self.limits.max_row} 行、{self.limits.max_col} 列",
+                f"cell {coord} lies beyond {self.limits.max_row} rows and {self.limits.max_col} columns",
+            )
+        if self.cells > self.limits.max_cells or self.scanner.cells_total > self.limits.max_cells_total:
+            cap = self.limits.max_cells
+            raise FormReadError.of("sheet_too_big", f"单元格超过 {cap} 个", f"more than {cap} cells")
+
+    def _add_area(self, ref: str | None, used: int, cap: int, code: str) -> int:
+        if not ref:
+            return used
+        c1, r1, c2, r2 = _parse_range(ref, self.part)
+        used += (r2 - r1 + 1) * (c2 - c1 + 1)
+        if used > cap or r2 > self.limits.max_row or c2 > self.limits.max_col:
+            raise FormReadError.of(code, ref)
+        return used
+
+
+def _int(text: str, part: str) -> int:
+    if not text.isdigit() or len(text) > 7:
+        raise _bad_ref(text, part)
+    return int(text)
+
+
+def _bad_ref(ref: str, part: str) -> FormReadError:
+    return FormReadError.of("malformed", f"{part} 中的单元格地址「{ref[:20]}」无效",
+                            f"invalid cell reference {ref[:20]!r} in {part}")
+
+
+def _parse_ref(ref: str, part: str) -> tuple[int, int]:
+    """'XFD1048576' → (16384, 1048576); column first, 1-based."""
+    match = _REF.match(ref)
+    if not match:
+        raise _bad_ref(ref, part)
+    col = 0
+    for letter in match.group(1).upper():
+        col = col * 26 + ord(letter) - ord("A") + 1
+    row = int(match.group(2))
+    if not (1 <= row <= EXCEL_MAX_ROW and 1 <= col <= EXCEL_MAX_COL):
+        raise _bad_ref(ref, part)
+    return col, row
+
+
+def _parse_range(ref: str, part: str) -> tuple[int, int, int, int]:
+    """'A1:B3' → (1, 1, 2, 3); a single cell is a one-cell range. mergeCell and hyperlink
+    refs are single ranges, so a space-separated list is refused as malformed."""
+    if " " in ref.strip():
+        raise _bad_ref(ref, part)
+    first, _, last = ref.partition(":")
+    c1, r1 = _parse_ref(first, part)
+    c2, r2 = _parse_ref(last, part) if last else (c1, r1)
+    return min(c1, c2), min(r1, r2), max(c1, c2), max(r1, r2)
+
+
+def _coordinate(col: int, row: int) -> str:
+    letters = ""
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return f"{letters}{row}"

@@ -1,0 +1,67 @@
+"""Reading a form saved as JSON (the model's own serialisation)."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from form_model.importers.errors import FormReadError
+from form_model.models import Form
+
+# Chinese wording for the pydantic error types a person is likely to meet.
+_REASONS_ZH: dict[str, str] = {
+    "greater_than_equal": "不能小于 {ge}（金额不能为负数）",
+    "greater_than": "必须大于 {gt}",
+    "less_than_equal": "不能大于 {le}",
+    "decimal_parsing": "不是数字",
+    "decimal_type": "不是数字",
+    "int_parsing": "不是整数",
+    "int_type": "不是整数",
+    "string_type": "应为文本",
+    "list_type": "应为列表",
+    "model_type": "应为对象（{{…}}）",
+    "dict_type": "应为对象（{{…}}）",
+    "extra_forbidden": "是不认识的字段",
+    "missing": "缺少这一项",
+    "value_error": "取值无效",
+    "finite_number": "不是有限的数",
+}
+
+
+def read_json(data: str | bytes) -> Form:
+    """The form in ``data``; a schema violation becomes a one-line :class:`FormReadError`."""
+    if isinstance(data, bytes):
+        data = data.removeprefix(b"\xef\xbb\xbf")
+    else:
+        data = data.removeprefix("\ufeff")
+    if not data.strip():
+        raise FormReadError.of("empty")
+    try:
+        return Form.model_validate_json(data)
+    except ValidationError as exc:
+        raise _error(exc) from exc
+
+
+def _error(exc: ValidationError) -> FormReadError:
+    first = exc.errors(include_url=False)[0]
+    kind = first["type"]
+    message_en = " ".join(str(first["msg"]).split())
+    if kind == "json_invalid":
+        return FormReadError.of("json_invalid", message_en)
+    where = _location(first["loc"])
+    ctx = {k: str(v) for k, v in (first.get("ctx") or {}).items()}
+    template = _REASONS_ZH.get(kind)
+    try:
+        reason_zh = template.format(**ctx) if template else message_en
+    except (KeyError, IndexError):
+        reason_zh = message_en
+    return FormReadError.of(
+        "json_schema", f"{where or '整个文件'}：{reason_zh}", f"{where or 'the document'}: {message_en}"
+    )
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    """('tasks', 0, 'items', 1, 'amount') → 'tasks[0].items[1].amount'."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out

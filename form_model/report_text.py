@@ -1,0 +1,47 @@
+"""A check report as readable text, grouped by section, in Chinese or English."""
+
+from __future__ import annotations
+
+from form_model.checker import Report
+from form_model.findings import Finding, Severity
+
+SEVERITY_LABELS = {
+    "zh": {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"},
+    "en": {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"},
+}
+SEVERITY_MARKS = {Severity.ERROR: "✗", Severity.WARNING: "!", Severity.INFO: "·"}
+
+
+def summary_line(report: Report, lang: str = "zh") -> str:
+    c = report.counts()
+    if lang == "en":
+        state = "complete" if report.complete else "not complete"
+        return (
+            f"The form is {state}: {c['error']} errors, {c['warning']} warnings, {c['info']} notes."
+        )
+    state = "表格完整" if report.complete else "表格尚不完整"
+    return f"{state}：{c['error']} 个错误，{c['warning']} 个警告，{c['info']} 个提示。"
+
+
+def finding_line(f: Finding, lang: str = "zh") -> str:
+    label = SEVERITY_LABELS[lang][f.severity]
+    where = f.where if lang == "zh" else f.where_en
+    message = f.message if lang == "zh" else f.message_en
+    line = f"{SEVERITY_MARKS[f.severity]} [{f.code} {label}] {where}：{message}" if lang == "zh" \
+        else f"{SEVERITY_MARKS[f.severity]} [{f.code} {label}] {where}: {message}"
+    suggestion = f.suggestion if lang == "zh" else (f.suggestion_en or f.suggestion)
+    if suggestion:
+        line += f"\n    → 建议：{suggestion}" if lang == "zh" else f"\n    → suggestion: {suggestion}"
+    return line
+
+
+def render_report(report: Report, lang: str = "zh", *, include_info: bool = True) -> str:
+    lines = [summary_line(report, lang)]
+    for section, findings in report.by_section().items():
+        shown = [f for f in findings if include_info or f.severity != Severity.INFO]
+        if not shown:
+            continue
+        lines.append("")
+        lines.append(f"【{section.zh}】" if lang == "zh" else f"[{section.en}]")
+        lines.extend(finding_line(f, lang) for f in sorted(shown, key=Finding.sort_key))
+    return "\n".join(lines)
