@@ -73,8 +73,9 @@ def homophones() -> dict[str, list[str]]:
     }
 
 
-def perturb(name: str, kind: str, rng: random.Random, alphabet: list[str],
-            sounds: dict[str, list[str]]) -> str | None:
+def perturb(
+    name: str, kind: str, rng: random.Random, alphabet: list[str], sounds: dict[str, list[str]]
+) -> str | None:
     if kind == "drop":
         return name[:-1]
     if kind == "wrong":
@@ -92,12 +93,15 @@ def perturb(name: str, kind: str, rng: random.Random, alphabet: list[str],
     return name[:i] + rng.choice(sounds[name[i]]) + name[i + 1 :]
 
 
-def make_queries(vocab: list[str], per_kind: int, rng: random.Random) -> tuple[list[tuple[str, str, str]], int]:
+Query = tuple[str, str, str]  # (perturbed text, intended name, kind)
+
+
+def make_queries(vocab: list[str], per_kind: int, rng: random.Random) -> tuple[list[Query], int]:
     """(query, intended name, kind) triples, and how many perturbations were skipped."""
     known = set(vocab)
     alphabet = sorted({ch for k in vocab for ch in k})
     sounds = homophones()
-    queries: list[tuple[str, str, str]] = []
+    queries: list[Query] = []
     skipped = 0
     for kind in KINDS:
         made = 0
@@ -185,7 +189,7 @@ def main() -> int:
         t = time.perf_counter()
         for (q, _, _), result in zip(queries, results, strict=True):
             other = full.match(q)
-            if (other.decision, other.name, other.names) != (result.decision, result.name, result.names):
+            if other != result:
                 differ += 1
                 if differ <= 5:
                     print(f"  prefilter differs on {q!r}: {result.names} vs full scan {other.names}")

@@ -253,9 +253,9 @@ class _TokenIndex:
             # Per document length, the smallest overlap that can reach the cutoff; lengths
             # needing the same overlap share one mask.
             by_need: dict[int, int] = {}
+            n = len(query)
             for length, mask in self.by_length.items():
-                reach = (u for u in range(len(query) + 1) if bound(u, len(query), length) >= cutoff - 1e-9)
-                need = next(reach, None)
+                need = next((u for u in range(1, n + 1) if bound(u, n, length) >= cutoff - 1e-9), None)
                 if need is not None:
                     by_need[need] = by_need.get(need, 0) | mask
             needs = self._needs[key] = sorted(by_need.items())

@@ -487,3 +487,22 @@ def docx_like_zip() -> bytes:
         ),
         "word/document.xml": b"<document/>",
     })
+
+
+# --- the form as pasted text --------------------------------------------------------------
+
+
+def _tsv_cell(value: object) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    if any(ch in text for ch in '\n\t"'):
+        return '"' + text.replace('"', '""') + '"'  # how spreadsheets copy such a cell
+    return text
+
+
+def form_tsv(form: Form, layout: Layout | None = None, *, lead: int = 0) -> str:
+    """``form`` as a spreadsheet copies it: tabs between cells, merged cells empty, ``lead``
+    empty columns in front."""
+    laid = form_rows(form, layout or Layout())
+    return "\n".join("\t" * lead + "\t".join(_tsv_cell(v) for v in row) for row in laid.rows) + "\n"

@@ -89,7 +89,7 @@ CASES: list[tuple[str, Severity, Callable[[Form], None]]] = [
     ("S13", Severity.WARNING, _add(ind("产出指标", "数量指标", "组织培训班次 ", "≥20次"))),
     ("S14", Severity.WARNING, _set_indicator(3, period_value="干部履职能力提升人数较多")),
     ("S15", Severity.WARNING, _set_indicator(3, name="社会效益")),
-    ("V01", Severity.ERROR, _both(0, "≥2O次")),
+    ("V01", Severity.ERROR, _both(0, "≥abc次")),
     ("V02", Severity.WARNING, _both(0, "20次")),
     ("V03", Severity.WARNING, _both(1, "≥95")),
     ("V03", Severity.WARNING, _both(1, "≥95人")),
@@ -164,8 +164,19 @@ def test_rule_trips(code: str, severity: Severity, mutate: Callable[[Form], None
 def test_every_rule_in_the_catalogue_is_tested() -> None:
     from form_model.checker import rules
 
-    tested = {c[0] for c in CASES}
+    tested = {c[0] for c in CASES} | {"S16"}
     assert {r.code for r in rules()} <= tested
+
+
+def test_optional_level2_left_empty_is_only_info() -> None:
+    def s16_places(form: Form) -> list[str]:
+        return [f.where for f in check(form).findings if f.code == "S16"]
+
+    form = clean_form()
+    assert "绩效指标 › 效益指标 › 生态效益指标" in s16_places(form)
+    assert all(f.severity == Severity.INFO for f in check(form).findings if f.code == "S16")
+    _add(ind("效益指标", "生态效益指标", "绿化面积", "≥10公顷"))(form)
+    assert "绩效指标 › 效益指标 › 生态效益指标" not in s16_places(form)
 
 
 def test_suggestions_are_concrete() -> None:

@@ -624,6 +624,34 @@ def test_text_at_the_cell_limit_is_written_whole() -> None:
     assert lint(write_form(Form(overall_goal=text))) == []
 
 
+def test_task_sub_row_too_tall_for_one_row_spans_several() -> None:
+    content, goal = "实施内容很长。" * 120, "目标。" * 400
+    form = Form(tasks=[
+        Task(name="长任务", items=[TaskItem(content=content, amount=Decimal("5"), goal=goal),
+                                  TaskItem(content="第二行", amount=Decimal("1"), goal="短")]),
+        Task(name="后续", items=[TaskItem(content="x", amount=Decimal("2"), goal="y")]),
+    ])
+    data = write_form(form)
+    ws = open_sheet(data)
+    r, c = find_one(ws, content)
+    rng = merge_of(ws, r, c)
+    assert rng is not None
+    first, last = (int(x) for x in re.findall(r"\d+", rng))
+    assert last > first
+    assert merge_of(ws, r, 4) == f"D{first}:D{last}"
+    assert merge_of(ws, r, 5) == f"E{first}:F{last}"
+    assert merge_of(ws, r, 2) == f"B{first}:B{last + 1}"  # 名称 over both sub-rows
+    assert ws.cell(r, 4).value == 5 and ws.cell(r, 5).value == goal
+    heights = [ws.row_dimensions[i].height for i in range(first, last + 1)]
+    assert all(h <= 409 for h in heights)
+    assert sum(heights) >= text_units(content) / column_units(ws, "C", "C") * 11 * 1.2
+    # the continuation rows of the merges show the same values
+    assert list(dict.fromkeys(task_rows(ws))) == [
+        ("长任务", content, 5, goal), ("长任务", "第二行", 1, "短"), ("后续", "x", 2, "y"),
+    ]
+    assert lint(data) == []
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=60))
 def test_any_text_round_trips_as_a_string(text: str) -> None:
@@ -720,6 +748,13 @@ def test_round_trip_through_the_importer() -> None:
     form = seed_form().model_copy(update={"year": 2025, "other_tasks": "=不是公式"})
     assert read_xlsx(write_form(form)) == form
     assert read_xlsx(write_form(Form())) == Form()
+    # blocks spread over several rows read back as one value
+    tall = Form(
+        overall_goal="总体目标。" * 2000,
+        tasks=[Task(name="长任务", items=[TaskItem(content="内容。" * 500, goal="目标。" * 800),
+                                          TaskItem(content="第二行")])],
+    )
+    assert read_xlsx(write_form(tall)) == tall
 
 
 # --------------------------------------------------------------------------------------------

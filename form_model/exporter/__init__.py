@@ -18,8 +18,9 @@ Layout (one sheet, columns A..F; A holds the block labels, "A3:A8" style ranges 
                                                           text needs more than 409 pt)
     then   A 年度重点工作任务 (merged over header + rows)
            header  B 名称  C 主要实施内容  D 拟投入的资金（万元）  E:F 期望达到的目标（概述）
-           one row per task item; B (名称) merged over the task's rows; one blank
-           task row when there are none
+           one row per task item (C, D, E:F merged down over k rows when its text needs
+           more than 409 pt); B (名称) merged over the task's rows; one blank task row
+           when there are none; an amount the importer could not read shows its raw text
     then   A 其他需完成的任务（可选填）       B:F text   (k rows, as 总体绩效目标)
     then   A 绩效指标 (merged over header + rows)
            header  B 一级指标  C 二级指标  D 三级指标  E 实施周期指标值  F 年度指标值

@@ -51,7 +51,7 @@ def check_length(text: str, where_zh: str, where_en: str) -> None:
     n = utf16_length(text)
     if n > MAX_CELL_CHARS:
         raise ExportError(
-            f"「{where_zh}」共 {n:,} 个字符，超过 Excel 单元格上限 {MAX_CELL_CHARS:,} 个字符，"
+            f"{where_zh}：共 {n:,} 个字符，超过 Excel 单元格上限 {MAX_CELL_CHARS:,} 个字符，"
             "无法导出；请精简或拆分后再导出。",
             f"{where_en} has {n:,} characters, more than the {MAX_CELL_CHARS:,} Excel allows "
             "in one cell; shorten or split it, then export again.",

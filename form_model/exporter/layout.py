@@ -299,8 +299,8 @@ def _indicators(b: SheetBuilder, indicators: list[Indicator]) -> None:
         for level2, rows in pairs:
             level2_top = b.row
             for n, ind in enumerate(rows or [Indicator()], start=1):
-                zh = f"{INDICATORS}「{level1}/{level2}」第{n}条"
-                en = f"Indicator {n} under {level1}/{level2}"
+                pair = f"{level1[:20]}/{level2[:20]}"
+                zh, en = f"{INDICATORS}「{pair}」第{n}条", f"Indicator {n} under {pair}"
                 r = b.row
                 b.put(r, D, ind.name, Kind.TEXT, where=(f"{zh}「三级指标」", f"{en}, name"))
                 b.put(r, E, ind.period_value, Kind.TEXT,
