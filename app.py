@@ -63,9 +63,9 @@ def cmd_match(args: argparse.Namespace) -> int:
 
     try:
         column = parse_column(args.column)
+        result = match(args.text, column, level1=args.level1)
     except ValueError as e:
         return _fail(f"declbot: {e}")
-    result = match(args.text, column, level1=args.level1)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return 0
@@ -90,8 +90,6 @@ def render_match(result, lang: str) -> str:  # type: ignore[no-untyped-def]
         place = " › ".join(p for p in (c.level1, c.level2) if p and p != c.name)
         extra = f"  ({place})" if place else ""
         lines.append(f"  {c.name}  {c.score:.0f}{extra}")
-    if result.decision == "unknown" and result.candidates:
-        lines.insert(1, "  相近的名称：" if lang == "zh" else "  Closest names:")
     return "\n".join(lines)
 
 

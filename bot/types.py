@@ -1,0 +1,56 @@
+"""Plain data exchanged between the engine and its front ends (Slack, terminal)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file a person sent: its name and content."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One turn from one person in one conversation.
+
+    ``conversation`` identifies the place (a DM, a channel thread, a terminal session);
+    ``shared`` says whether everyone there edits one draft (a channel thread) or the
+    person's own drafts are used (a DM, the terminal).
+    """
+
+    conversation: str
+    user: str
+    text: str = ""
+    file: Attachment | None = None
+    choice: str | None = None
+    shared: bool = False
+
+    @property
+    def owner(self) -> str:
+        return f"place:{self.conversation}" if self.shared else f"user:{self.user}"
+
+
+@dataclass(frozen=True)
+class Choice:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class OutFile:
+    """A file the engine sends back (the exported workbook)."""
+
+    name: str
+    data: bytes
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    choices: tuple[Choice, ...] = field(default_factory=tuple)
+    file: OutFile | None = None
