@@ -16,9 +16,8 @@ def _fail(message: str) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from form_model.importers import FormReadError, load_form
-
     from form_model.checker import check
+    from form_model.importers import FormReadError, load_form
     from form_model.report_text import render_report
 
     try:
@@ -34,10 +33,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from form_model.importers import FormReadError, load_form
-
     from form_model.checker import check
     from form_model.exporter import ExportError, export_filename, write_form
+    from form_model.importers import FormReadError, load_form
     from form_model.report_text import summary_line
 
     try:

@@ -416,7 +416,8 @@ def zip_bomb_workbook(declared_mib: int = 11) -> bytes:
 
 
 def many_cells_workbook(rows: int = 420, cols: int = 50) -> bytes:
-    """A sheet with rows × cols numeric cells, inside the row and column limits."""
+    """A sheet with ``rows`` × ``cols`` more numeric cells from row 3 (below the two rows of
+    :func:`small_workbook`)."""
     def col(n: int) -> str:
         return "".join(chr(64 + d) for d in ([(n - 1) // 26] if n > 26 else []) + [(n - 1) % 26 + 1])
 
@@ -424,7 +425,7 @@ def many_cells_workbook(rows: int = 420, cols: int = 50) -> bytes:
         f'<row r="{r}">'.encode()
         + b"".join(f'<c r="{col(c)}{r}"><v>1</v></c>'.encode() for c in range(1, cols + 1))
         + b"</row>"
-        for r in range(10, 10 + rows)
+        for r in range(3, 3 + rows)
     )
     parts = parts_of(small_workbook())
     _edit_sheet(parts, before_end_of_data=data)
@@ -432,17 +433,30 @@ def many_cells_workbook(rows: int = 420, cols: int = 50) -> bytes:
 
 
 def billion_laughs_workbook(external: bool = False) -> bytes:
-    """sharedStrings.xml with a DOCTYPE: nested entities, or an external (XXE) entity."""
+    """A sharedStrings.xml with a DOCTYPE (nested entities, or an external XXE entity) that
+    cell A3 uses. openpyxl itself writes inline strings, so the part is added and registered."""
     if external:
-        dtd = b'<!DOCTYPE sst [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+        dtd = '<!DOCTYPE sst [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+        entity = "&e;"
     else:
-        dtd = b'<!DOCTYPE sst [<!ENTITY a "ha">' + b"".join(
-            f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'.encode() for i in range(9)
-        ) + b"]>"
+        levels = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+        dtd = f'<!DOCTYPE sst [<!ENTITY l0 "ha">{levels}]>'
+        entity = "&l9;"
     parts = parts_of(small_workbook())
-    strings = parts["xl/sharedStrings.xml"]
-    head, _, body = strings.partition(b"?>")
-    parts["xl/sharedStrings.xml"] = head + b"?>" + dtd + re.sub(rb"<t>[^<]*</t>", b"<t>&j;</t>", body, count=1)
+    parts["xl/sharedStrings.xml"] = (
+        '<?xml version="1.0" encoding="UTF-8"?>' + dtd
+        + '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
+        + f"<si><t>{entity}</t></si></sst>"
+    ).encode()
+    _add_override(parts, "xl/sharedStrings.xml",
+                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml")
+    rel = (
+        b'<Relationship Id="rIdSst" Target="sharedStrings.xml" Type="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships/sharedStrings"/></Relationships>'
+    )
+    rels = "xl/_rels/workbook.xml.rels"
+    parts[rels] = parts[rels].replace(b"</Relationships>", rel)
+    _edit_sheet(parts, before_end_of_data=b'<row r="3"><c r="A3" t="s"><v>0</v></c></row>')
     return zip_of(parts)
 
 
@@ -506,3 +520,24 @@ def form_tsv(form: Form, layout: Layout | None = None, *, lead: int = 0) -> str:
     empty columns in front."""
     laid = form_rows(form, layout or Layout())
     return "\n".join("\t" * lead + "\t".join(_tsv_cell(v) for v in row) for row in laid.rows) + "\n"
+
+
+def elements_bomb_workbook(count: int = 300_001) -> bytes:
+    """styles.xml stuffed with empty elements, costly to build in memory. Stored without
+    compression so that the compression-ratio check does not catch it first."""
+    parts = parts_of(small_workbook())
+    stuffing = b"<extLst>" + b"<ext/>" * count + b"</extLst></styleSheet>"
+    parts["xl/styles.xml"] = parts["xl/styles.xml"].replace(b"</styleSheet>", stuffing)
+    return zip_of(parts, zipfile.ZIP_STORED)
+
+
+def far_comment_workbook(ref: str = "XFD1048576") -> bytes:
+    """A comment part anchored at ``ref`` (openpyxl creates that cell to hold it)."""
+    parts = parts_of(small_workbook())
+    parts["xl/comments1.xml"] = (
+        '<comments xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        "<authors><author>a</author></authors><commentList>"
+        f'<comment ref="{ref}" authorId="0"><text><t>x</t></text></comment>'
+        "</commentList></comments>"
+    ).encode()
+    return zip_of(parts)

@@ -148,9 +148,10 @@ def test_blank_lines_inside_the_paste_are_not_rows() -> None:
     assert read_text(text) == SEED_FORM
 
 
-def test_department_written_inline() -> None:
-    text = form_tsv(SEED_FORM).replace("部门名称\t广州市协作办公室", "部门名称：广州市协作办公室")
-    assert read_text(text).department == "广州市协作办公室"
+@pytest.mark.parametrize("name", ["广州市协作办公室", "广州市人力资源和社会保障局直属机关事务管理服务中心"])
+def test_department_written_inline(name: str) -> None:
+    text = form_tsv(SEED_FORM).replace("部门名称\t广州市协作办公室", f"部门名称：{name}")
+    assert read_text(text).department == name
 
 
 def test_indicator_table_alone_with_short_and_alias_names() -> None:
@@ -233,8 +234,9 @@ def _budget_paste(basic: str, project: str = "100.00") -> str:
 
 @pytest.mark.parametrize(
     ("raw", "value"),
-    [("待定", None), ("-50.00", None), ("#VALUE!", None), ("12.345", Decimal("12.35"))],
-    ids=["words", "negative", "error-cell", "three-decimals"],
+    [("待定", None), ("-50.00", None), ("#VALUE!", None), ("12.345", Decimal("12.35")),
+     ("9" * 40, None)],
+    ids=["words", "negative", "error-cell", "three-decimals", "absurdly-large"],
 )
 def test_budget_amount_kept_aside_with_its_text(raw: str, value: Decimal | None) -> None:
     form = read_text(_budget_paste(raw))
@@ -283,7 +285,7 @@ def test_damaged_seed_pastes_read_or_fail_cleanly(cuts: list[int], data: st.Data
     text = form_tsv(SEED_FORM)
     for cut in cuts:
         at = cut % max(len(text), 1)
-        text = text[:at] + data.draw(st.sampled_from(["", "\t", "\n", '"', "指标", "-1"])) + text[at + 1:]
+        text = text[:at] + data.draw(st.sampled_from(["", "\t", "\n", '"', "指标", "-1", "9" * 40])) + text[at + 1:]
     try:
         assert isinstance(read_text(text), Form)
     except FormReadError as e:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from decimal import Decimal
 from io import BytesIO
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell
 
-from form_model.importers import load_bytes, read_xlsx
+from form_model.importers import load_bytes, read_text, read_xlsx
 from form_model.importers.gate import check_xlsx
 from form_model.importers.xlsx_reader import cell_text
 from form_model.models import Form
@@ -32,7 +34,7 @@ ALIASES = {
     "经济成本指标": "经济成本",
 }
 
-VARIANTS = {
+VARIANTS: dict[str, Callable[[], bytes]] = {
     "official-at-A1": lambda: form_workbook(SEED_FORM),
     "title-blank-rows-table-at-C4": lambda: form_workbook(
         SEED_FORM, Layout(top=4, left=3, blank_rows=2, gaps=True, numbered=True)
@@ -51,13 +53,11 @@ VARIANTS = {
 
 
 @pytest.mark.parametrize("build", VARIANTS.values(), ids=VARIANTS.keys())
-def test_workbook_layouts_read_as_the_seed(build) -> None:  # type: ignore[no-untyped-def]
+def test_workbook_layouts_read_as_the_seed(build: Callable[[], bytes]) -> None:
     assert read_xlsx(build()) == SEED_FORM
 
 
 def test_the_seed_text_and_the_official_workbook_agree(seed_text: str) -> None:
-    from form_model.importers import read_text
-
     assert read_xlsx(form_workbook(SEED_FORM)) == read_text(seed_text)
 
 
@@ -66,6 +66,7 @@ def test_dispatch_by_extension_and_by_content() -> None:
     assert load_bytes(data, "申报表.xlsx") == SEED_FORM
     assert load_bytes(data, "upload") == SEED_FORM  # no extension: sniffed as a zip
     assert load_bytes(data, "申报表.XLSX") == SEED_FORM
+    assert load_bytes(data, "申报表.txt") == SEED_FORM  # a workbook renamed is still a workbook
 
 
 def test_year_from_the_title_row() -> None:
@@ -95,7 +96,7 @@ def test_exported_unreadable_amounts_read_back_with_their_notes() -> None:
 # --- cell values -------------------------------------------------------------------------
 
 
-def _cell(value: object, number_format: str = "General"):  # type: ignore[no-untyped-def]
+def _cell(value: object, number_format: str = "General") -> Cell:
     ws = Workbook().active
     assert ws is not None
     cell = ws.cell(row=1, column=1, value=value)

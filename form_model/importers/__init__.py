@@ -59,8 +59,8 @@ def load_bytes(data: bytes, filename: str = "") -> Form:
         raise FormReadError.of(_REFUSED[ext])
     if ext in _OTHER_FORMATS:
         raise FormReadError.of("other_format", ext)
-    if ext in (".xlsx", ".xltx"):
-        return read_xlsx(data)
+    if ext in (".xlsx", ".xltx") or data.startswith((ZIP_MAGIC, OLE_MAGIC)):
+        return read_xlsx(data)  # a workbook saved under another name is still a workbook
     if ext == ".json":
         return read_json(data)
     if ext in _TEXT:
@@ -71,8 +71,6 @@ def load_bytes(data: bytes, filename: str = "") -> Form:
 
 
 def _sniff(data: bytes) -> Form:
-    if data.startswith((ZIP_MAGIC, OLE_MAGIC)):
-        return read_xlsx(data)
     if data.startswith(b"%PDF"):
         raise FormReadError.of("other_format", "PDF")
     text = decode_text(data)

@@ -67,6 +67,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "工作簿含有 DOCTYPE/实体声明（可能是 XML 攻击），出于安全原因拒绝读取",
         "The workbook contains a DOCTYPE or entity declaration (a possible XML attack); refused.",
     ),
+    "too_complex": (
+        "工作簿结构过于复杂（{detail}），出于安全原因拒绝读取",
+        "The workbook is too complex ({detail}); refused for safety.",
+    ),
     "sheet_too_big": (
         "工作表过大：{detail}，申报表不会这么大",
         "The worksheet is too large: {detail}; a declaration form is never that big.",

@@ -17,7 +17,7 @@ from io import BytesIO
 from typing import IO
 from xml.sax import SAXException
 from xml.sax.handler import ContentHandler, feature_external_ges, feature_namespaces
-from xml.sax.xmlreader import InputSource
+from xml.sax.xmlreader import AttributesNSImpl, InputSource
 
 from defusedxml.common import DefusedXmlException
 from defusedxml.expatreader import create_parser
@@ -26,7 +26,11 @@ from form_model.importers.errors import FormReadError
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
-SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+#: SpreadsheetML's main namespace, transitional and strict.
+SHEET_NS = frozenset({
+    "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "http://purl.oclc.org/ooxml/spreadsheetml/main",
+})
 EXCEL_MAX_ROW = 1_048_576
 EXCEL_MAX_COL = 16_384
 
@@ -48,6 +52,8 @@ class GateLimits:
     max_cells_total: int = 60_000
     merged_area: int = 20_000
     link_area: int = 20_000
+    #: Elements in any one XML part (a full 20,000-cell sheet has about 60,000).
+    max_elements: int = 300_000
 
 
 LIMITS = GateLimits()
@@ -213,14 +219,28 @@ class _PartHandler(ContentHandler):
         self.in_row = False
         self.merged_area = 0
         self.link_area = 0
+        self.elements = 0
+        self.strings = 0
 
-    def startElementNS(self, name: tuple[str | None, str], qname: str | None, attrs) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def startElementNS(
+        self, name: tuple[str | None, str], qname: str | None, attrs: AttributesNSImpl
+    ) -> None:
         uri, local = name
-        if uri == SHEET_NS:
+        self.elements += 1
+        if self.elements > self.limits.max_elements:
+            raise FormReadError.of("too_complex", self.part)
+        if uri in SHEET_NS:
             if local == "row":
                 self._start_row(attrs.get((None, "r")))
             elif local == "c" and self.in_row:
                 self._start_cell(attrs.get((None, "r")))
+            elif local == "comment":
+                # openpyxl creates the cell a comment is attached to.
+                self._start_cell(attrs.get((None, "ref")) or "A1")
+            elif local == "si":
+                self.strings += 1
+                if self.strings > self.limits.max_cells_total:
+                    raise FormReadError.of("too_complex", self.part)
             elif local == "mergeCell":
                 self.merged_area = self._add_area(
                     attrs.get((None, "ref")), self.merged_area, self.limits.merged_area, "merge_too_big"
@@ -237,8 +257,8 @@ class _PartHandler(ContentHandler):
             if _WORKBOOK_TYPE.search(content_type):
                 self.scanner.has_workbook = True
 
-    def endElementNS(self, name: tuple[str | None, str], qname: str | None) -> None:  # noqa: N802
-        if name == (SHEET_NS, "row"):
+    def endElementNS(self, name: tuple[str | None, str], qname: str | None) -> None:
+        if name[1] == "row" and name[0] in SHEET_NS:
             self.in_row = False
 
     def _check_type(self, value: str) -> None:

@@ -23,6 +23,8 @@ from form_model.normalize import clean_cell_text, label_key, name_key, nfkc
 #: A paste or sheet larger than this is not a declaration form.
 MAX_ROWS = 5000
 MAX_COLS = 200
+#: 万元; anything this large is a typing accident (and would overflow two-place rounding).
+MAX_AMOUNT = Decimal(10) ** 12
 
 
 def _keys(*labels: str) -> tuple[str, ...]:
@@ -50,12 +52,13 @@ ANNUAL_VALUE = _keys("年度指标值", "年度目标值", "年度值")
 ANY_VALUE = _keys("指标值")
 # Budget cells that are labels, never amounts.
 BUDGET_GROUPS = _keys("部门预算支出", "收入来源", "事业发展性支出", "按预算级次划分", "预算金额", "金额")
+BUDGET_LABELS = frozenset(name_key(f.label_zh, strip_suffix=False) for f in BUDGET_FIELDS)
 TOTAL_ROW = _keys("合计", "小计", "总计")
 # Lines under the indicator table that end it (footnotes, signatures).
 FOOTNOTE = re.compile(r"^(注|说明|备注|填报说明|填表说明|填表人|填报人|联系人|联系电话|审核人|负责人"
                       r"|单位负责人|财务负责人|填报日期|填表日期)[:：]|^(备注|说明|填报说明|填表说明)$")
 YEAR_NUMBER = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
-INLINE_VALUE = re.compile(r"^[^:：\n]{1,20}[:：]\s*(\S.*)$", re.S)
+INLINE_VALUE = re.compile(r"^([^:：\n]{1,20})[:：]\s*(\S.*)$", re.S)
 LEGACY_COST = ("产出指标", "成本指标")
 MODERN_COST = ("成本指标", "经济成本指标")
 
@@ -113,9 +116,10 @@ class _Grid:
             return ""
         return self.rows[r][c]
 
-    def find(self, keys: tuple[str, ...], start: int = 0, stop: int | None = None) -> tuple[int, int] | None:
-        for r in range(start, len(self.rows) if stop is None else stop):
-            for c, text in enumerate(self.rows[r]):
+    def find(self, keys: tuple[str, ...]) -> tuple[int, int] | None:
+        """The first cell (row by row) labelled with one of ``keys``."""
+        for r, row in enumerate(self.rows):
+            for c, text in enumerate(row):
                 if _is_label(text, keys):
                     return r, c
         return None
@@ -133,7 +137,13 @@ def _text(value: str | None) -> str:
 
 
 def _is_label(text: str, keys: tuple[str, ...], slack: int = 12) -> bool:
-    if not text or len(text) > 80:
+    """A short cell starting with one of the labels; in 「标签：值」 only the part before the
+    colon counts."""
+    if not text:
+        return False
+    head = INLINE_VALUE.match(text)
+    text = head.group(1) if head else text
+    if len(text) > 80:
         return False
     k = label_key(text)
     return any(k.startswith(key) and len(k) <= len(key) + slack for key in keys)
@@ -252,7 +262,7 @@ def _labelled_value(grid: _Grid, at: tuple[int, int]) -> str:
     r, c = at
     inline = INLINE_VALUE.match(grid.cell(r, c))
     if inline:
-        return clean_cell_text(inline.group(1))
+        return clean_cell_text(inline.group(2))
     found = grid.right_of(r, c)
     return clean_cell_text(found[1]) if found else ""
 
@@ -319,7 +329,7 @@ def _amount(raw: str, path: str, notes: dict[str, str]) -> Decimal | None:
     except AmountError:
         notes[path] = text
         return None
-    if value < 0:
+    if value < 0 or value >= MAX_AMOUNT:
         notes[path] = text
         return None
     if decimal_places(value) > 2:
@@ -328,25 +338,24 @@ def _amount(raw: str, path: str, notes: dict[str, str]) -> Decimal | None:
 
 
 def _is_budget_label(text: str) -> bool:
-    key = name_key(text, strip_suffix=False)
-    labels = {name_key(f.label_zh, strip_suffix=False) for f in BUDGET_FIELDS}
-    return key in labels or _is_label(text, BUDGET_GROUPS)
+    return name_key(text, strip_suffix=False) in BUDGET_LABELS or _is_label(text, BUDGET_GROUPS)
 
 
 def _budget(grid: _Grid, p: _Places, notes: dict[str, str]) -> Budget:
     start = p.budget[0] if p.budget else (p.department[0] if p.department else 0)
     stop = p.next_section(start, len(grid.rows))
+    where: dict[str, tuple[int, int]] = {}
+    for r in range(start, stop):
+        for c, text in enumerate(grid.rows[r]):
+            key = name_key(text, strip_suffix=False) if text else ""
+            if key in BUDGET_LABELS:
+                where.setdefault(key, (r, c))
     values: dict[str, Decimal | None] = {}
     for f in BUDGET_FIELDS:
-        key = name_key(f.label_zh, strip_suffix=False)
-        for r in range(start, stop):
-            c = next((c for c, t in enumerate(grid.rows[r]) if t and name_key(t, strip_suffix=False) == key), None)
-            if c is None:
-                continue
-            found = grid.right_of(r, c)
-            if found and not _is_budget_label(found[1]):
-                values[f.attr] = _amount(found[1], f"budget.{f.attr}", notes)
-            break
+        at = where.get(name_key(f.label_zh, strip_suffix=False))
+        found = grid.right_of(*at) if at else None
+        if found and not _is_budget_label(found[1]):
+            values[f.attr] = _amount(found[1], f"budget.{f.attr}", notes)
     return Budget(**values)
 
 
@@ -395,7 +404,11 @@ def _task(raw: _RawTask, index: int, notes: dict[str, str]) -> Task:
         name=raw.name,
         stated_total=stated_total,
         items=[
-            TaskItem(content=content, amount=_amount(amount, f"tasks[{index}].items[{j}].amount", notes), goal=goal)
+            TaskItem(
+                content=content,
+                amount=_amount(amount, f"tasks[{index}].items[{j}].amount", notes),
+                goal=goal,
+            )
             for j, (content, amount, goal) in enumerate(items)
         ],
     )

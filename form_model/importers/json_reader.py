@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from pydantic import ValidationError
 
 from form_model.importers.errors import FormReadError
 from form_model.models import Form
+
+_PLACE = re.compile(r"line (\d+) column (\d+)")
 
 # Chinese wording for the pydantic error types a person is likely to meet.
 _REASONS_ZH: dict[str, str] = {
@@ -39,6 +43,10 @@ def read_json(data: str | bytes) -> Form:
         return Form.model_validate_json(data)
     except ValidationError as exc:
         raise _error(exc) from exc
+    except ArithmeticError as exc:  # decimal.InvalidOperation: a number too long to round
+        raise FormReadError.of(
+            "json_schema", "有金额数值过大，无法保留两位小数", "an amount is too large to round to two places"
+        ) from exc
 
 
 def _error(exc: ValidationError) -> FormReadError:
@@ -46,7 +54,9 @@ def _error(exc: ValidationError) -> FormReadError:
     kind = first["type"]
     message_en = " ".join(str(first["msg"]).split())
     if kind == "json_invalid":
-        return FormReadError.of("json_invalid", message_en)
+        place = _PLACE.search(message_en)
+        where = f"第 {place.group(1)} 行第 {place.group(2)} 列有语法错误" if place else "语法错误"
+        return FormReadError.of("json_invalid", where, message_en)
     where = _location(first["loc"])
     ctx = {k: str(v) for k, v in (first.get("ctx") or {}).items()}
     template = _REASONS_ZH.get(kind)

@@ -28,7 +28,7 @@ def read_xlsx(data: bytes, limits: GateLimits = LIMITS) -> Form:
             warnings.simplefilter("ignore")
             workbook = openpyxl.load_workbook(BytesIO(data), data_only=True, keep_links=False)
     except Exception as exc:  # the gate passed it, yet openpyxl cannot make sense of it
-        raise FormReadError.of("malformed", type(exc).__name__) from exc
+        raise FormReadError.of("malformed", "无法解析工作簿结构", f"openpyxl: {type(exc).__name__}") from exc
     try:
         grids = [sheet_grid(ws, limits) for ws in workbook.worksheets]
     finally:
