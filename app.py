@@ -91,9 +91,39 @@ def render_match(result, lang: str) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(lines)
 
 
+def cmd_chat(args: argparse.Namespace) -> int:
+    import getpass
+
+    from bot.engine import Engine
+    from bot.store import Store, StoreUnavailable
+    from bot.terminal import run_chat
+
+    try:
+        store = Store(args.database)
+    except StoreUnavailable as e:
+        return _fail(f"declbot: 数据库无法连接 database unreachable: {e}")
+    except ValueError as e:
+        return _fail(f"declbot: {e}")
+    user = args.user or getpass.getuser() or "local"
+    try:
+        return run_chat(Engine(store), user, Path(args.out))
+    finally:
+        store.close()
+
+
+def slack_configured() -> bool:
+    import os
+
+    return bool(os.environ.get("SLACK_BOT_TOKEN")) and bool(
+        os.environ.get("SLACK_SIGNING_SECRET") or os.environ.get("SLACK_APP_TOKEN")
+    )
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    build_parser().print_help()
-    return 0
+    if slack_configured() and "cmd_serve" in globals():
+        return globals()["cmd_serve"](args)
+    args.user, args.database, args.out = None, None, "."
+    return cmd_chat(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -120,6 +150,12 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--level1", help="restrict 二级/三级 candidates to this 一级")
     m.add_argument("--json", action="store_true")
     m.set_defaults(func=cmd_match)
+
+    ch = sub.add_parser("chat", help="draft in the terminal (one turn per line; @FILE attaches)")
+    ch.add_argument("--user", help="who is typing (default: the login name)")
+    ch.add_argument("--database", help="SQLAlchemy URL (default: DATABASE_URL or ./declbot.sqlite3)")
+    ch.add_argument("--out", default=".", help="folder for exported workbooks (default: .)")
+    ch.set_defaults(func=cmd_chat)
 
     r = sub.add_parser("run", help="start the assistant (Slack if configured, else terminal chat)")
     r.set_defaults(func=cmd_run)

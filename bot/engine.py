@@ -333,6 +333,12 @@ class Session:
             return
         handler(text)
 
+    def reason(self, error: tuple[str, str] | None) -> str:
+        if not error:
+            return ""
+        text = error[0 if self.lang == "zh" else 1]
+        return text if text.endswith(("。", ".", "！", "!")) else text + ("。" if self.lang == "zh" else ".")
+
     def saved(self, label: str, value: object) -> str:
         return self.m("saved", label=label, value=value)
 
@@ -362,7 +368,7 @@ class Session:
             result = check_amount(raw)
             label = budget_label(attr)
             if result.value is None:
-                reason = result.error[0 if self.lang == "zh" else 1] if result.error else ""
+                reason = self.reason(result.error)
                 errors.append(self.m("bad_amount", reason=reason, label=label))
                 continue
             setattr(form.budget, attr, result.value)
@@ -429,7 +435,7 @@ class Session:
     def answer_task_amount(self, text: str) -> None:
         result = check_amount(text)
         if result.value is None:
-            reason = result.error[0 if self.lang == "zh" else 1] if result.error else ""
+            reason = self.reason(result.error)
             self.prompt(self.m("bad_amount", reason=reason, label="拟投入的资金"))
             return
         form = self.copy()
@@ -584,13 +590,27 @@ class Session:
         self.st.save_form(form, self.turn.user, inverse, undoes=change_set.turn_id)
         self.form = form
         self.state.pop("pending", None)
-        items = "，".join(self.describe_path(c.path) for c in change_set.changes)
+        items = "，".join(self.describe_change(c) for c in change_set.changes)
         target = W.pos_for_path(form, change_set.changes[0].path) if change_set.changes else None
-        if target is not None:
-            self.pos = W.valid(form, target)
+        here = W.valid(form, self.pos)
+        if target is not None and W.valid(form, target) != here:
+            target = W.valid(form, target)
+            if "scope" not in self.state:
+                self.state["return_to"] = here.to_dict()
+            self.state["scope"] = {"kind": "field", "pos": target.to_dict()}
+            self.set_pos(target)
         else:
-            self.pos = W.valid(form, self.pos)
+            self.pos = here
         self.prompt(self.m("undone", items=items))
+
+    def describe_change(self, change: Any) -> str:
+        where = self.describe_path(change.path)
+        if isinstance(change.old, (str, int, float, type(None))) and isinstance(
+                change.new, (str, int, float, type(None))):
+            old = "—" if change.old in (None, "") else self.short(str(change.old), 20)
+            new = "—" if change.new in (None, "") else self.short(str(change.new), 20)
+            return f"{where}（{old} → {new}）" if self.lang == "zh" else f"{where} ({old} → {new})"
+        return where
 
     def describe_path(self, path: str) -> str:
         pos = W.pos_for_path(self.form, path)

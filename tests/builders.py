@@ -387,9 +387,15 @@ def connections_workbook() -> bytes:
     return zip_of(parts)
 
 
-def embedded_object_workbook() -> bytes:
+def embedded_object_workbook(part: str = "xl/embeddings/oleObject1.bin") -> bytes:
     parts = parts_of(small_workbook())
-    parts["xl/embeddings/oleObject1.bin"] = OLE_MAGIC + b"\x00" * 504
+    parts[part] = OLE_MAGIC + b"\x00" * 504
+    return zip_of(parts)
+
+
+def many_parts_workbook(extra: int = 300) -> bytes:
+    parts = parts_of(small_workbook())
+    parts.update({f"xl/media/image{i}.png": b"\x89PNG" for i in range(extra)})
     return zip_of(parts)
 
 

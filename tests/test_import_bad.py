@@ -53,6 +53,10 @@ CASES: dict[str, tuple[Callable[[], bytes], str, str]] = {
     "external-links-part": (b.external_link_workbook, "申报表.xlsx", EXTERNAL),
     "data-connections": (b.connections_workbook, "申报表.xlsx", EXTERNAL),
     "embedded-ole-object": (b.embedded_object_workbook, "申报表.xlsx", EMBEDDED),
+    "activeX-control": (lambda: b.embedded_object_workbook("xl/activeX/activeX1.bin"), "申报表.xlsx", EMBEDDED),
+    "too-many-parts": (
+        b.many_parts_workbook, "申报表.xlsx", "工作簿结构异常（部件超过 300 个），出于安全原因拒绝读取"
+    ),
     "password-encrypted-ole": (b.encrypted_workbook, "申报表.xlsx", ENCRYPTED),
     "encrypted-zip-entries": (b.encrypted_entry_workbook, "申报表.xlsx", ENCRYPTED),
     "zip-bomb-declared-11-MiB": (b.zip_bomb_workbook, "申报表.xlsx", ZIP_BOMB),
