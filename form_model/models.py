@@ -7,7 +7,7 @@ A draft with any field still empty is a valid model; completeness is the checker
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -20,7 +20,10 @@ def _two_places(value: Decimal | None) -> Decimal | None:
         return None
     if not value.is_finite():
         raise ValueError("amount must be a finite number")
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    try:
+        return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    except InvalidOperation as e:  # beyond the precision of the context
+        raise ValueError("amount is too large") from e
 
 
 #: An amount in 万元, two decimal places, never negative.
