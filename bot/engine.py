@@ -621,7 +621,11 @@ class Session:
     def edit_is_answer(self, command: Command) -> bool:
         """「修改完善制度…」 typed as an answer: not an edit of anything we know."""
         arg = command.arg
-        return bool(arg) and len(arg) > 12 and not resolve_target(self.form, arg)
+        if not arg or resolve_target(self.form, arg):
+            return False
+        text = self.turn.text.strip()
+        spaced = text[: len(text) - len(arg)].endswith((" ", "\u3000", ":", "："))
+        return not spaced or len(arg) > 12
 
     def edit(self, target: str) -> None:
         if not target:
