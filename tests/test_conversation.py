@@ -454,7 +454,7 @@ def test_two_concurrent_turns_are_both_kept(make_store: Callable[..., Store]) ->
     for round_ in range(5):
         barrier = threading.Barrier(2)
 
-        def send(n: int, text: str, round_: int = round_) -> None:
+        def send(n: int, text: str, barrier: threading.Barrier = barrier) -> None:
             barrier.wait()
             engines[n].handle(Turn("dm:U1", "U1", text=text))
 
