@@ -7,7 +7,8 @@ same conversation never interleave, and a failure saves nothing.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from bot import commands as C
@@ -92,6 +93,32 @@ class Engine:
         except Exception:
             log.exception("turn failed in %s", turn.conversation)
             return [Reply(msg(lang, "internal_error"))]
+
+
+@dataclass(frozen=True)
+class DraftOverview:
+    """One draft as the App Home lists it."""
+
+    id: int
+    title: str
+    updated_at: datetime
+    complete: bool
+    counts: dict[str, int]
+    progress: str
+
+
+def overview(store: Store, user: str, lang: str | None = None) -> list[DraftOverview]:
+    """A person's own drafts (newest first) with per-section progress."""
+    lang = lang or store.get_lang(user) or "zh"
+    out = []
+    for record in store.drafts_of(f"user:{user}"):
+        report = check(record.form)
+        out.append(DraftOverview(
+            id=record.id, title=draft_title(record.form, lang), updated_at=record.updated_at,
+            complete=report.complete, counts=report.counts(),
+            progress=render_progress(record.form, lang),
+        ))
+    return out
 
 
 class Session:
@@ -516,6 +543,9 @@ class Session:
         if head == "import":
             self.on_import_choice(arg)
             return
+        if head in ("open", "export_draft"):
+            self.open_draft(arg, export=head == "export_draft")
+            return
         if head == "pick":
             pending = self.state.pop("pending", None)
             if pending and pending.get("kind") == "pick_name":
@@ -733,6 +763,26 @@ class Session:
         saved = self.state.get("positions", {}).get(str(draft.id))
         self.reset_walk(W.valid(self.form, W.Pos.from_dict(saved)) if saved else W.first_missing(self.form))
         self.prompt(self.m("switched", n=n, title=draft_title(self.form, self.lang)))
+
+    def open_draft(self, arg: str, *, export: bool = False) -> None:
+        """Open a draft by its id (App Home buttons); only the person's own drafts."""
+        try:
+            draft_id = int(arg)
+            active = self.st.draft()
+            if active is None or active.id != draft_id:
+                self.remember_pos()
+                draft = self.st.switch(draft_id)
+                self.form = draft.form
+                saved = self.state.get("positions", {}).get(str(draft.id))
+                self.reset_walk(W.valid(self.form, W.Pos.from_dict(saved)) if saved
+                                else W.first_missing(self.form))
+        except (ValueError, NotYourDraft):
+            self.say(self.m("not_your_draft"))
+            return
+        if export:
+            self.export()
+        else:
+            self.prompt(self.m("switched", n=draft_id, title=draft_title(self.form, self.lang)))
 
     def cancel(self) -> None:
         for key in ("pending", "scope"):
