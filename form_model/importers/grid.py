@@ -57,7 +57,7 @@ TOTAL_ROW = _keys("合计", "小计", "总计")
 # Lines under the indicator table that end it (footnotes, signatures).
 FOOTNOTE = re.compile(r"^(注|说明|备注|填报说明|填表说明|填表人|填报人|联系人|联系电话|审核人|负责人"
                       r"|单位负责人|财务负责人|填报日期|填表日期)[:：]|^(备注|说明|填报说明|填表说明)$")
-YEAR_NUMBER = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+YEAR_NUMBER = re.compile(r"(?<!\d)(?:20\d{2}|2100)(?!\d)")
 INLINE_VALUE = re.compile(r"^([^:：\n]{1,20})[:：]\s*(\S.*)$", re.S)
 LEGACY_COST = ("产出指标", "成本指标")
 MODERN_COST = ("成本指标", "经济成本指标")
