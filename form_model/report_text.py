@@ -35,13 +35,27 @@ def finding_line(f: Finding, lang: str = "zh") -> str:
     return line
 
 
+BLOCK_TITLES = {
+    "zh": {Severity.ERROR: "错误（必须修改）", Severity.WARNING: "警告（建议修改）", Severity.INFO: "提示"},
+    "en": {Severity.ERROR: "Errors (must fix)", Severity.WARNING: "Warnings (should fix)",
+           Severity.INFO: "Notes"},
+}
+
+
 def render_report(report: Report, lang: str = "zh", *, include_info: bool = True) -> str:
+    """Errors first, then warnings, then notes; each block grouped by section in form order."""
     lines = [summary_line(report, lang)]
-    for section, findings in report.by_section().items():
-        shown = [f for f in findings if include_info or f.severity != Severity.INFO]
-        if not shown:
+    for severity in Severity:
+        if severity == Severity.INFO and not include_info:
             continue
-        lines.append("")
-        lines.append(f"【{section.zh}】" if lang == "zh" else f"[{section.en}]")
-        lines.extend(finding_line(f, lang) for f in sorted(shown, key=Finding.sort_key))
+        block = [f for f in report.findings if f.severity == severity]
+        if not block:
+            continue
+        lines += ["", f"══ {BLOCK_TITLES[lang][severity]} ══"]
+        for section in sorted({f.section for f in block}, key=lambda s: s.order):
+            lines.append(f"【{section.zh}】" if lang == "zh" else f"[{section.en}]")
+            lines.extend(
+                finding_line(f, lang)
+                for f in sorted((f for f in block if f.section == section), key=Finding.sort_key)
+            )
     return "\n".join(lines)

@@ -71,8 +71,11 @@ def test_check_text_report_is_grouped_by_section(capsys: pytest.CaptureFixture[s
     code, out, _ = run(capsys, "check", str(seed_txt))
     assert code == 0
     assert out.startswith("表格完整：0 个错误")
-    sections = [line for line in out.splitlines() if line.startswith("【")]
-    assert sections == ["【预算整体情况】", "【总体绩效目标】", "【年度重点工作任务】", "【其他需完成的任务】", "【绩效指标】"]
+    headers = [line for line in out.splitlines() if line.startswith(("【", "══"))]
+    assert headers == [
+        "══ 警告（建议修改） ══", "【预算整体情况】", "【总体绩效目标】", "【年度重点工作任务】", "【绩效指标】",
+        "══ 提示 ══", "【预算整体情况】", "【其他需完成的任务】", "【绩效指标】",
+    ]
     assert "→ 建议：≥78个" in out
     code, out, _ = run(capsys, "--lang", "en", "check", str(seed_txt))
     assert out.startswith("The form is complete: 0 errors") and "[Performance indicators]" in out
