@@ -102,7 +102,7 @@ CASES: dict[str, tuple[Callable[[], bytes], str, str]] = {
     "json-absurd-amount": (
         lambda: _json_form(project_expenditure="9" * 40),
         "form.json",
-        "JSON 内容不符合申报表格式：有金额数值过大，无法保留两位小数",
+        "JSON 内容不符合申报表格式：budget.project_expenditure：金额数值过大，无法保留两位小数",
     ),
     "json-wrong-shape": (
         lambda: b'{"tasks": {"name": "x"}}', "form.json", "JSON 内容不符合申报表格式：tasks：应为列表"

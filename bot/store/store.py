@@ -375,6 +375,14 @@ class Store:
             finally:
                 current._closed = True
 
+    def has_conversation(self, conversation_key: str) -> bool:
+        """Whether a conversation with this key has been started (by any process)."""
+        with self._transaction(write=False) as conn:
+            found = conn.execute(
+                select(conversations.c.key).where(conversations.c.key == conversation_key)
+            ).first()
+            return found is not None
+
     # ---- people
 
     def get_lang(self, user_id: str) -> str | None:

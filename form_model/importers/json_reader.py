@@ -60,6 +60,8 @@ def _error(exc: ValidationError) -> FormReadError:
     where = _location(first["loc"])
     ctx = {k: str(v) for k, v in (first.get("ctx") or {}).items()}
     template = _REASONS_ZH.get(kind)
+    if kind == "value_error" and "too large" in message_en:
+        template = "金额数值过大，无法保留两位小数"
     try:
         reason_zh = template.format(**ctx) if template else message_en
     except (KeyError, IndexError):

@@ -1,0 +1,219 @@
+"""Benchmark of the conversation engine: time per turn over a whole guided walk.
+
+Run:  .venv/bin/python bench/bench_engine.py [--walks N] [--postgres URL | --no-postgres]
+
+A walk is what a person types to draft a form through the guided walk alone
+(tests/walk_script.walk_script), sent turn by turn to ``Engine(Store(url)).handle(Turn(...))``:
+an opening empty turn, every step of the script, then 「导出」 (the export turn, which writes
+the workbook and checks the form). Forms: the seed form (../shared/seed, skipped with a
+message when missing) and a medium generated form (10 tasks, 60 indicators).
+
+Backends: SQLite (a file in a temporary directory) and PostgreSQL (a schema of its own,
+dropped afterwards; the URL comes from --postgres, $BENCH_DATABASE_URL, $TEST_DATABASE_URL, or
+the local default; skipped with a message when unreachable).
+
+One untimed warm-up walk (its total is shown as "cold"), then ``--walks`` timed walks, each in a
+conversation of its own (distinct conversation key and user). Reported per form and backend:
+turns per walk, per-turn median / p90 / p99 / max over every step turn of every timed walk,
+the median step turn of the first and last 20 steps (turns grow with the form), the median
+walk total, and the export turn separately. Each walk's result is compared with the form it
+was meant to draft.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from common import ROOT, generated_form, header, ms, percentile, seed_file, table, versions
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+from bot.engine import Engine
+from bot.messages import msg
+from bot.store import Store
+from bot.types import Reply, Turn
+from form_model.importers import read_text, read_xlsx
+from form_model.models import Form
+from tests.walk_script import Step, walk_script
+
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+INTERNAL_ERROR = msg("zh", "internal_error")
+EDGE = 20  # steps compared at the start and the end of a walk
+
+
+@dataclass
+class WalkTimes:
+    opening: float = 0.0
+    steps: list[float] = field(default_factory=list)
+    export: float = 0.0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> float:
+        return self.opening + sum(self.steps) + self.export
+
+
+def _send(engine: Engine, turn: Turn, times: list[float], problems: list[str]) -> list[Reply]:
+    start = time.perf_counter()
+    replies = engine.handle(turn)
+    times.append((time.perf_counter() - start) * 1000)
+    if any(r.text == INTERNAL_ERROR for r in replies):
+        problems.append(f"internal error on {turn.text or turn.choice!r}")
+    return replies
+
+
+def walk(engine: Engine, form: Form, steps: list[Step], key: str) -> WalkTimes:
+    """One whole walk in a new conversation; returns its timings."""
+    user = f"U{key}"
+    conversation = f"dm:{user}"
+    out = WalkTimes()
+    scratch: list[float] = []
+    _send(engine, Turn(conversation, user), scratch, out.problems)
+    out.opening = scratch[0]
+    for step in steps:
+        turn = Turn(conversation, user, text=step.text, choice=step.choice)
+        _send(engine, turn, out.steps, out.problems)
+    scratch = []
+    replies = _send(engine, Turn(conversation, user, text="导出"), scratch, out.problems)
+    out.export = scratch[0]
+    files = [r.file for r in replies if r.file]
+    # Checks outside the timed turns: the walk drafted the form, the export carries it.
+    with engine.store.turn(conversation, f"user:{user}") as st:
+        drafted = st.form()
+    if drafted != form:
+        out.problems.append("the drafted form differs from the intended one")
+    if len(files) != 1 or read_xlsx(files[0].data) != form:
+        out.problems.append("the export turn did not return the form's workbook")
+    return out
+
+
+@contextmanager
+def sqlite_url() -> Iterator[str]:
+    with tempfile.TemporaryDirectory(prefix="declbot-bench-") as directory:
+        yield f"sqlite:///{Path(directory) / 'bench.sqlite3'}"
+
+
+@contextmanager
+def postgres_url(base_url: str) -> Iterator[str]:
+    """A URL whose search_path is a fresh schema, dropped on exit."""
+    base = make_url(base_url)
+    schema = f"declbot_bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, poolclass=NullPool, connect_args={"connect_timeout": 5})
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        options = f"{base.query.get('options', '')} -csearch_path={schema}".strip()
+        yield base.update_query_dict({"options": options}).render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def postgres_reachable(base_url: str) -> str | None:
+    """None when the server answers, else why not."""
+    try:
+        engine = create_engine(base_url, poolclass=NullPool, connect_args={"connect_timeout": 5})
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as error:  # any failure means: skip PostgreSQL
+        return str(error).splitlines()[0]
+    return None
+
+
+def bench(url: str, form: Form, walks: int) -> tuple[list[WalkTimes], float]:
+    """A warm-up walk (its total returned as "cold"), then ``walks`` timed ones."""
+    steps = walk_script(form)
+    run = uuid.uuid4().hex[:8]
+    store = Store(url)
+    try:
+        engine = Engine(store)
+        cold = walk(engine, form, steps, f"{run}-warm")
+        for problem in cold.problems[:3]:
+            print(f"WARNING warm-up walk: {problem}")
+        timed = [walk(engine, form, steps, f"{run}-{n}") for n in range(walks)]
+    finally:
+        store.close()
+    return timed, cold.total
+
+
+def report_row(label: str, backend: str, results: list[WalkTimes], cold: float) -> list[object]:
+    steps = [t for r in results for t in r.steps]
+    first = [t for r in results for t in r.steps[:EDGE]]
+    last = [t for r in results for t in r.steps[-EDGE:]]
+    exports = [r.export for r in results]
+    problems = sorted({p for r in results for p in r.problems})
+    for problem in problems:
+        print(f"WARNING {label} on {backend}: {problem}")
+    return [
+        label, backend, len(results[0].steps), len(results),
+        ms(statistics.median(steps)), ms(percentile(steps, 90)), ms(percentile(steps, 99)),
+        ms(max(steps)),
+        f"{ms(statistics.median(first))} → {ms(statistics.median(last))}",
+        ms(statistics.median(r.opening for r in results)),
+        f"{ms(statistics.median(exports))} / {ms(max(exports))}",
+        f"{statistics.median(r.total for r in results) / 1000:.2f}", f"{cold / 1000:.2f}",
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--walks", type=int, default=5, help="timed walks per form and backend")
+    parser.add_argument("--postgres", default=None, help="PostgreSQL URL (a schema is created)")
+    parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    args = parser.parse_args()
+
+    header("bench_engine: engine time per turn over a whole guided walk")
+    print("versions:", versions("SQLAlchemy", "psycopg", "pydantic", "openpyxl"))
+    print(f"repository: {ROOT}")
+
+    forms: list[tuple[str, Form]] = []
+    path = seed_file()
+    if path is not None:
+        forms.append(("seed form", read_text(path.read_text("utf-8"))))
+    forms.append(("medium form", generated_form(10, 60, optional_pairs=False)))
+    for label, form in forms:
+        print(f"{label}: {len(form.tasks)} tasks "
+              f"({sum(len(t.items) for t in form.tasks)} sub-rows), "
+              f"{len(form.indicators)} indicators, {len(walk_script(form))} steps in its walk")
+
+    backends: list[tuple[str, object]] = [("SQLite", sqlite_url)]
+    pg = args.postgres or os.environ.get("BENCH_DATABASE_URL") or os.environ.get(
+        "TEST_DATABASE_URL") or DEFAULT_POSTGRES
+    if args.no_postgres:
+        print("SKIPPED PostgreSQL: --no-postgres")
+    elif (why := postgres_reachable(pg)) is not None:
+        print(f"SKIPPED PostgreSQL: {make_url(pg).render_as_string()} unreachable ({why})")
+    else:
+        backends.append(("PostgreSQL", lambda: postgres_url(pg)))
+
+    rows = []
+    for label, form in forms:
+        for backend, make in backends:
+            with make() as url:  # type: ignore[operator]
+                results, cold = bench(url, form, args.walks)
+            rows.append(report_row(label, backend, results, cold))
+    print()
+    print(table(
+        ["form", "backend", "turns", "walks", "median ms", "p90 ms", "p99 ms", "max ms",
+         f"first→last {EDGE} ms", "opening ms", "export med/max ms", "walk s", "cold walk s"],
+        rows,
+    ))
+    print("turns: step turns per walk (the opening and export turns are extra and not in the "
+          "per-turn columns); walk s: median total of a timed walk including both")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,33 @@
+"""What every listener needs: settings, the store and the engine (one set per process)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.engine import Engine
+from bot.store import Store, StoreError
+from handlers.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Deps:
+    settings: Settings
+    store: Store
+    engine: Engine
+
+    @classmethod
+    def build(cls, settings: Settings, store: Store) -> Deps:
+        return cls(settings, store, Engine(store))
+
+    def lang(self, user: str | None) -> str:
+        """The person's language (zh unless they chose English); zh when the store is down."""
+        if not user:
+            return "zh"
+        try:
+            return self.store.get_lang(user) or "zh"
+        except StoreError:
+            log.warning("language of %s unknown: store unavailable", user)
+            return "zh"

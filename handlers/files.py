@@ -1,0 +1,84 @@
+"""Files through Slack: a shared workbook in (downloaded safely), the finished workbook out
+(files_upload_v2 into the same DM or thread)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.types import Attachment, Reply
+from handlers.download import DownloadError, download
+from handlers.outbox import SLACK_FAILURES, failure_reason, post_reply
+from handlers.places import Place
+from handlers.settings import Settings
+from handlers.slack_text import escape
+from handlers.texts import text
+
+log = logging.getLogger(__name__)
+
+#: Lines of an export reply that make up the upload's one-line comment (file, then summary).
+COMMENT_LINES = 2
+
+
+class FileProblem(Exception):
+    """A shared file that cannot be read; ``message`` is for the person."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def file_name(file: Mapping[str, Any]) -> str:
+    return str(file.get("name") or file.get("title") or file.get("id") or "file")
+
+
+def fetch(settings: Settings, file: Mapping[str, Any], token: str, lang: str) -> Attachment:
+    """The shared file as an engine attachment; :class:`FileProblem` when it cannot be had."""
+    name = file_name(file)
+    size = file.get("size")
+    try:
+        data = download(
+            str(file.get("url_private_download") or ""),
+            token=token,
+            allowed=settings.file_origins,
+            max_bytes=settings.max_file_bytes,
+            size=size if isinstance(size, int) else None,
+        )
+    except DownloadError as e:
+        log.warning("file %s not downloaded: %s", file.get("id"), e)
+        raise FileProblem(text(lang, f"file_{e.reason}", name=name, detail=e.detail,
+                               limit=settings.max_file_bytes >> 20)) from None
+    return Attachment(name, data)
+
+
+def split_comment(reply_text: str) -> tuple[str, str]:
+    """An export reply as the upload's one-line comment and the rest (the open errors)."""
+    lines = reply_text.split("\n")
+    head = "  ".join(line.strip() for line in lines[:COMMENT_LINES] if line.strip())
+    return head, "\n".join(lines[COMMENT_LINES:]).strip()
+
+
+def send_file(client: WebClient, place: Place, reply: Reply, lang: str) -> None:
+    """Upload the reply's workbook with a one-line comment; the rest of the reply (what is
+    still open, any buttons) follows as a message. If the upload fails, the person is told."""
+    assert reply.file is not None
+    comment, rest = split_comment(reply.text)
+    try:
+        client.files_upload_v2(
+            channel=place.channel,
+            thread_ts=place.thread_ts,
+            file=reply.file.data,
+            filename=reply.file.name,
+            title=reply.file.title or reply.file.name,
+            initial_comment=escape(comment),
+        )
+    except SLACK_FAILURES as e:
+        log.error("upload of %s to %s failed: %s", reply.file.name, place.channel, e)
+        failed = text(lang, "upload_failed", name=reply.file.name, error=failure_reason(e))
+        post_reply(client, place, Reply(f"{reply.text}\n\n{failed}", reply.choices))
+        return
+    if rest or reply.choices:
+        post_reply(client, place, Reply(rest, reply.choices))

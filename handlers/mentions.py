@@ -1,0 +1,28 @@
+"""@mentions in a channel: start or continue the conversation in that message's thread."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+
+from handlers.deps import Deps
+from handlers.places import is_dm_channel, thread_place
+from handlers.slack_text import typed_text
+from handlers.turns import converse
+
+
+def handle_mention(deps: Deps, client: WebClient, context: BoltContext, event: dict[str, Any]) -> None:
+    channel = event["channel"]
+    if is_dm_channel(channel):  # a DM is answered from its message event
+        return
+    place = thread_place(channel, event.get("thread_ts") or event["ts"])
+    converse(deps, client, place, event["user"], typed_text(event.get("text") or "", context.bot_user_id),
+             event.get("files"), context.bot_token or deps.settings.bot_token)
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.event("app_mention")
+    def on_mention(client: WebClient, context: BoltContext, event: dict[str, Any]) -> None:
+        handle_mention(deps, client, context, event)

@@ -1,0 +1,107 @@
+"""Global middleware: drop what is not for us, process each event once, clean up on failure.
+
+* Messages from bots (other than us: Bolt drops our own) and message subtypes that are not
+  something a person said (edits, deletions, joins…) are acknowledged with 200 and ignored —
+  never left unmatched, which would answer 404 and make Slack retry.
+* Each event_id is claimed in the database before it is processed, so a retry
+  (X-Slack-Retry-Num) or a duplicate delivery is processed once, whichever process gets it.
+  A claim is released when processing then fails, so that a retry can succeed.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+
+from bot.store import Store, StoreError
+
+log = logging.getLogger(__name__)
+
+#: Message subtypes that are something a person said.
+SAID_SUBTYPES = (None, "file_share", "thread_broadcast")
+#: Context key holding the event id this request claimed.
+CLAIMED = "declbot_claimed_event"
+#: Claims older than this are deleted (Slack retries within minutes).
+CLAIM_TTL = timedelta(days=1)
+PRUNE_EVERY_SECONDS = 3600.0
+
+
+def is_noise(body: dict[str, Any]) -> bool:
+    """An event no listener should act on: another bot's message, or an edit, deletion…"""
+    if body.get("type") != "event_callback":
+        return False
+    event = body.get("event") or {}
+    if event.get("type") not in ("message", "app_mention"):
+        return False
+    if event.get("bot_id") or event.get("subtype") == "bot_message":
+        return True
+    return event.get("type") == "message" and (
+        event.get("subtype") not in SAID_SUBTYPES or not event.get("user")
+    )
+
+
+def ignore_noise(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:  # noqa: A002
+    if is_noise(body):
+        return BoltResponse(status=200, body="")
+    next()
+    return None
+
+
+class EventClaims:
+    """Claims event ids in the store; prunes old claims now and then."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._pruned_at = 0.0
+
+    def dedupe(self, body: dict[str, Any], request: BoltRequest, context: BoltContext,
+               next: Callable[[], None]) -> BoltResponse | None:  # noqa: A002
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id:
+            retry = request.headers.get("x-slack-retry-num", [None])[0]
+            try:
+                first = self.store.claim_event(event_id)
+            except StoreError as e:  # process anyway: the person is told the store is down
+                log.warning("event %s not claimed (%s); processing it", event_id, e)
+                first = True
+            else:
+                if first:
+                    context[CLAIMED] = event_id
+                self._prune()
+            if not first:
+                log.info("event %s already processed (retry %s): dropped", event_id, retry)
+                return BoltResponse(status=200, body="")
+        next()
+        return None
+
+    def _prune(self) -> None:
+        now = time.monotonic()
+        if self._pruned_at and now - self._pruned_at < PRUNE_EVERY_SECONDS:
+            return
+        self._pruned_at = now
+        try:
+            self.store.prune_events(CLAIM_TTL)
+        except StoreError as e:
+            log.warning("old event claims not pruned: %s", e)
+
+    def on_error(self, error: Exception, context: BoltContext, body: dict[str, Any]) -> None:
+        """The app's error handler: log, and release the failed event's claim."""
+        log.error("processing %s failed", body.get("event_id") or body.get("type"), exc_info=error)
+        event_id = context.get(CLAIMED)
+        if event_id:
+            try:
+                self.store.release_event(event_id)
+            except StoreError as e:
+                log.warning("claim on %s not released: %s", event_id, e)
+
+
+def register(app: App, store: Store) -> None:
+    claims = EventClaims(store)
+    app.use(ignore_noise)
+    app.use(claims.dedupe)
+    app.error(claims.on_error)

@@ -1,0 +1,48 @@
+"""Where a conversation happens in Slack, and the engine's key for it.
+
+A direct message with the app is the person's own conversation (their own drafts); a channel
+thread is one conversation whose draft everyone answering there shares.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Place:
+    """A conversation: the engine's key, and where its replies go."""
+
+    conversation: str
+    channel: str
+    thread_ts: str | None = None
+    shared: bool = False
+
+
+def dm_key(team: str, user: str) -> str:
+    return f"slack:dm:{team}:{user}"
+
+
+def thread_key(channel: str, thread_ts: str) -> str:
+    return f"slack:thread:{channel}:{thread_ts}"
+
+
+def dm_place(team: str, user: str, channel: str, thread_ts: str | None = None) -> Place:
+    """The person's DM with the app (``channel`` is its D… id)."""
+    return Place(dm_key(team, user), channel, thread_ts, shared=False)
+
+
+def thread_place(channel: str, thread_ts: str) -> Place:
+    return Place(thread_key(channel, thread_ts), channel, thread_ts, shared=True)
+
+
+def is_dm_channel(channel: str) -> bool:
+    return channel.startswith("D")
+
+
+def message_place(team: str, user: str, channel: str, ts: str, thread_ts: str | None) -> Place:
+    """The conversation a message (or a button on it) belongs to: in a DM the person's own,
+    in a channel the thread's (a top-level message starts a thread under itself)."""
+    if is_dm_channel(channel):
+        return dm_place(team, user, channel, thread_ts)
+    return thread_place(channel, thread_ts or ts)

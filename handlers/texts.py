@@ -1,0 +1,59 @@
+"""What the Slack front end itself says (the engine's own messages live in bot.messages)."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, tuple[str, str]] = {
+    # --- files in ----------------------------------------------------------------------------
+    "file_no_url": ("无法下载文件「{name}」：Slack 没有给出下载地址。请重新上传。",
+                    "Cannot download '{name}': Slack gave no download address. Please upload it again."),
+    "file_host": ("没有下载文件「{name}」：它不在 Slack 的文件服务器上。",
+                  "Did not download '{name}': it is not on Slack's file server."),
+    "file_redirect": ("没有下载文件「{name}」：下载地址转到了 Slack 以外的网站。",
+                      "Did not download '{name}': its address redirected away from Slack."),
+    "file_too_large": ("文件「{name}」太大（上限 {limit} MB），没有读取。",
+                       "'{name}' is too large (limit {limit} MB); it was not read."),
+    "file_html": ("Slack 返回了网页而不是文件「{name}」（应用可能缺少 files:read 权限）。草稿未改动。",
+                  "Slack returned a web page instead of '{name}' (the app may lack the files:read "
+                  "scope). The draft is unchanged."),
+    "file_http": ("下载文件「{name}」失败（HTTP {detail}）。请稍后再上传一次。",
+                  "Downloading '{name}' failed (HTTP {detail}). Please upload it again later."),
+    "file_network": ("下载文件「{name}」失败（{detail}）。请稍后再上传一次。",
+                     "Downloading '{name}' failed ({detail}). Please upload it again later."),
+    "file_one_at_a_time": ("一次只读取一个文件，已读取「{name}」。",
+                           "One file at a time: read '{name}'."),
+    # --- replies out -------------------------------------------------------------------------
+    "upload_failed": ("表格「{name}」已生成，但上传到 Slack 失败（{error}）。请稍后说「导出」再试一次。",
+                      "The workbook '{name}' is ready but uploading it to Slack failed ({error}). "
+                      "Say 'export' again later."),
+    "post_failed": ("抱歉，回复没能完整发出（Slack 出错：{error}）。请稍后再发一次。",
+                    "Sorry, the reply could not be sent in full (Slack error: {error}). "
+                    "Please send your message again later."),
+    # --- slash command -----------------------------------------------------------------------
+    "command_usage": ("用法：/declbot new（新建草稿）| status（进度）| check（检查）| export（导出表格）| help（帮助）",
+                      "Usage: /declbot new | status | check | export | help"),
+    "command_replied": ("已在与 declbot 的私信中回复你。", "I replied in your direct messages with declbot."),
+    "command_failed": ("无法打开与你的私信（{error}），请稍后再试。",
+                       "Could not open a direct message with you ({error}); please try again later."),
+    # --- App Home ----------------------------------------------------------------------------
+    "home_title": ("我的申报表草稿", "My declaration drafts"),
+    "home_intro": ("在「消息」标签页里和我对话：逐项填写、粘贴表格或上传 .xlsx，说「帮助」查看命令。",
+                   "Talk to me in the Messages tab: answer question by question, paste the form or "
+                   "upload an .xlsx; say 'help' for the commands."),
+    "home_none": ("还没有草稿。发一条私信给我，或使用 /declbot new 开始。",
+                  "No drafts yet. Send me a direct message, or use /declbot new, to start."),
+    "home_count": ("共 {n} 份草稿（最近修改的在前）。", "{n} drafts, most recently changed first."),
+    "home_more": ("还有 {n} 份较早的草稿，说「草稿」查看全部。", "{n} older drafts not shown; say 'drafts' to list all."),
+    "home_updated": ("更新于 {at}", "updated {at}"),
+    "home_complete": ("✅ 表格完整", "✅ complete"),
+    "home_incomplete": ("✏️ 尚不完整", "✏️ not complete"),
+    "home_counts": ("{error} 个错误，{warning} 个警告，{info} 个提示",
+                    "{error} errors, {warning} warnings, {info} notes"),
+    "home_continue": ("继续填写", "Continue"),
+    "home_export": ("导出表格", "Export"),
+    "home_new": ("新建草稿", "New draft"),
+}
+
+
+def text(lang: str, key: str, **values: object) -> str:
+    zh, en = TEXTS[key]
+    return (en if lang == "en" else zh).format(**values)

@@ -1,0 +1,96 @@
+"""One engine turn from Slack: a message (text or file) or a choice in, the replies out."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.commands import parse_command
+from bot.engine import looks_like_form
+from bot.messages import msg
+from bot.store import StoreError
+from bot.types import Attachment, Reply, Turn
+from handlers import files
+from handlers.deps import Deps
+from handlers.outbox import SLACK_FAILURES, failure_reason, notify, post_reply
+from handlers.places import Place
+from handlers.texts import text as say_text
+
+log = logging.getLogger(__name__)
+
+
+def opening_text(deps: Deps, place: Place, text: str) -> str:
+    """The text to hand the engine. The first message of a conversation not yet started
+    ("hi", "@declbot can you help?") is a greeting, not the answer to a question the person
+    has not seen: it is replaced by an empty turn, which greets and asks the first question.
+    Commands and pasted forms are taken as they are."""
+    if not text or parse_command(text) or looks_like_form(text):
+        return text
+    try:
+        started = deps.store.has_conversation(place.conversation)
+    except StoreError:
+        return text  # the engine will say the store is unavailable
+    return text if started else ""
+
+
+def deliver(deps: Deps, client: WebClient, place: Place, user: str, replies: Sequence[Reply]) -> bool:
+    """Post the replies in order (a workbook as an upload); on a Slack failure that the retry
+    handlers could not overcome, stop and tell the person. True when all were delivered."""
+    for reply in replies:
+        try:
+            if reply.file is not None:
+                files.send_file(client, place, reply, deps.lang(user))
+            else:
+                post_reply(client, place, reply)
+        except SLACK_FAILURES as e:
+            log.error("reply to %s not delivered: %s", place.conversation, e)
+            notify(client, place, say_text(deps.lang(user), "post_failed", error=failure_reason(e)))
+            return False
+    return True
+
+
+def take_turn(
+    deps: Deps,
+    client: WebClient,
+    place: Place,
+    user: str,
+    *,
+    text: str = "",
+    file: Attachment | None = None,
+    choice: str | None = None,
+) -> bool:
+    """Run one engine turn and deliver its replies. An unexpected failure is told to the
+    person and raised again (for the app's error handler)."""
+    try:
+        turn = Turn(place.conversation, user, text=text, file=file, choice=choice, shared=place.shared)
+        return deliver(deps, client, place, user, deps.engine.handle(turn))
+    except Exception:
+        notify(client, place, msg(deps.lang(user), "internal_error"))
+        raise
+
+
+def converse(
+    deps: Deps,
+    client: WebClient,
+    place: Place,
+    user: str,
+    text: str,
+    shared_files: Sequence[Mapping[str, Any]] | None,
+    token: str,
+) -> bool:
+    """A message someone sent: its first file (downloaded, then read by the engine), else its
+    text."""
+    if not shared_files:
+        return take_turn(deps, client, place, user, text=opening_text(deps, place, text))
+    lang = deps.lang(user)
+    first = shared_files[0]
+    if len(shared_files) > 1:
+        notify(client, place, say_text(lang, "file_one_at_a_time", name=files.file_name(first)))
+    try:
+        attachment = files.fetch(deps.settings, first, token, lang)
+    except files.FileProblem as problem:
+        return notify(client, place, problem.message)
+    return take_turn(deps, client, place, user, file=attachment)
