@@ -1,11 +1,20 @@
-"""declbot entry point: the command line (check, export, match) and, later, chat and serve."""
+"""declbot entry point: the command line (check, export, match, chat) and the Slack app (serve)."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+    from slack_sdk import WebClient
+
+    from bot.store import Store
+    from handlers.settings import Settings
 
 USAGE_EXIT = 2
 
@@ -112,16 +121,99 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def slack_configured() -> bool:
-    import os
-
     return bool(os.environ.get("SLACK_BOT_TOKEN")) and bool(
         os.environ.get("SLACK_SIGNING_SECRET") or os.environ.get("SLACK_APP_TOKEN")
     )
 
 
+def slack_client(settings: Settings) -> WebClient:
+    """The Web API client: rate limits, server errors and dropped connections are retried."""
+    from slack_sdk import WebClient
+    from slack_sdk.http_retry.builtin_handlers import (
+        ConnectionErrorRetryHandler,
+        RateLimitErrorRetryHandler,
+        ServerErrorRetryHandler,
+    )
+
+    return WebClient(
+        token=settings.bot_token,
+        base_url=settings.api_url,
+        timeout=30,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=3),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def build_app(settings: Settings, store: Store) -> App:
+    """The Bolt app with every listener registered (its listeners run after the ack)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from slack_bolt import App
+
+    from handlers import Deps, register_all
+
+    app = App(
+        name="declbot",
+        client=slack_client(settings),
+        signing_secret=settings.signing_secret,
+        process_before_response=False,
+        listener_executor=ThreadPoolExecutor(
+            max_workers=settings.listener_threads, thread_name_prefix="declbot-listener"
+        ),
+    )
+    register_all(app, Deps.build(settings, store))
+    return app
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """The Slack app: Socket Mode when SLACK_APP_TOKEN is set (unless --http), else HTTP."""
+    import logging
+
+    from slack_sdk.errors import SlackApiError
+
+    from bot.store import Store, StoreUnavailable
+    from handlers.server import DEFAULT_THREADS, flask_app, serve_http, serve_socket_mode
+    from handlers.settings import Settings, SettingsError
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    http = getattr(args, "http", False)
+    try:
+        settings = Settings.from_env()
+        http = http or not settings.socket_mode_available
+        if http:
+            settings.require_http()
+        else:
+            settings.require_socket_mode()
+        Store(settings.database_url).close()  # reachable; tables created once, before any worker
+        slack_client(settings).auth_test()
+    except SettingsError as e:
+        return _fail(f"declbot serve: {e}")
+    except (StoreUnavailable, ValueError) as e:
+        return _fail(f"declbot serve: 数据库无法连接 database unreachable: {e}")
+    except SlackApiError as e:
+        return _fail(f"declbot serve: Slack 拒绝了 SLACK_BOT_TOKEN rejected: {e.response.get('error')}")
+    except OSError as e:
+        return _fail(f"declbot serve: Slack Web API unreachable ({settings.api_url}): {e}")
+    if not http:
+        return serve_socket_mode(build_app(settings, Store(settings.database_url)), settings.app_token)
+    workers = getattr(args, "workers", 1)
+    if workers < 1:
+        return _fail("declbot serve: --workers must be at least 1")
+    return serve_http(
+        lambda: flask_app(build_app(settings, Store(settings.database_url))),
+        host=getattr(args, "host", "0.0.0.0"),
+        port=getattr(args, "port", None) or int(os.environ.get("PORT") or 3000),
+        workers=workers,
+        threads=getattr(args, "threads", None) or DEFAULT_THREADS,
+    )
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    if slack_configured() and "cmd_serve" in globals():
-        return globals()["cmd_serve"](args)
+    if slack_configured():
+        return cmd_serve(args)
     args.user, args.database, args.out = None, None, "."
     return cmd_chat(args)
 
@@ -156,6 +248,14 @@ def build_parser() -> argparse.ArgumentParser:
     ch.add_argument("--database", help="SQLAlchemy URL (default: DATABASE_URL or ./declbot.sqlite3)")
     ch.add_argument("--out", default=".", help="folder for exported workbooks (default: .)")
     ch.set_defaults(func=cmd_chat)
+
+    sv = sub.add_parser("serve", help="run the Slack app (Socket Mode if SLACK_APP_TOKEN, else HTTP)")
+    sv.add_argument("--http", action="store_true", help="serve POST /slack/events over HTTP (gunicorn)")
+    sv.add_argument("--host", default="0.0.0.0", help="HTTP address to listen on (0.0.0.0)")
+    sv.add_argument("--port", type=int, help="HTTP port (default: PORT or 3000)")
+    sv.add_argument("--workers", type=int, default=1, help="HTTP worker processes (1)")
+    sv.add_argument("--threads", type=int, help="request threads per worker (8)")
+    sv.set_defaults(func=cmd_serve)
 
     r = sub.add_parser("run", help="start the assistant (Slack if configured, else terminal chat)")
     r.set_defaults(func=cmd_run)

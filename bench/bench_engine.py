@@ -12,12 +12,12 @@ Backends: SQLite (a file in a temporary directory) and PostgreSQL (a schema of i
 dropped afterwards; the URL comes from --postgres, $BENCH_DATABASE_URL, $TEST_DATABASE_URL, or
 the local default; skipped with a message when unreachable).
 
-One untimed warm-up walk (its total is shown as "cold"), then ``--walks`` timed walks, each in a
-conversation of its own (distinct conversation key and user). Reported per form and backend:
-turns per walk, per-turn median / p90 / p99 / max over every step turn of every timed walk,
-the median step turn of the first and last 20 steps (turns grow with the form), the median
-walk total, and the export turn separately. Each walk's result is compared with the form it
-was meant to draft.
+One untimed warm-up walk per form and backend (its total is shown as "warm-up walk s"), then
+``--walks`` timed walks, each in a conversation of its own (distinct conversation key and
+user). Reported per form and backend: turns per walk, per-turn median / p90 / p99 / max over
+every step turn of every timed walk, the median step turn of the first and last 20 steps
+(turns grow with the form), the median walk total, and the export turn separately. Each
+walk's result is compared with the form it was meant to draft (a WARNING line if not).
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -133,22 +133,33 @@ def postgres_reachable(base_url: str) -> str | None:
 
 
 def bench(url: str, form: Form, walks: int) -> tuple[list[WalkTimes], float]:
-    """A warm-up walk (its total returned as "cold"), then ``walks`` timed ones."""
+    """A warm-up walk (its total returned), then ``walks`` timed ones."""
     steps = walk_script(form)
     run = uuid.uuid4().hex[:8]
     store = Store(url)
     try:
         engine = Engine(store)
-        cold = walk(engine, form, steps, f"{run}-warm")
-        for problem in cold.problems[:3]:
+        warm = walk(engine, form, steps, f"{run}-warm")
+        for problem in warm.problems[:3]:
             print(f"WARNING warm-up walk: {problem}")
         timed = [walk(engine, form, steps, f"{run}-{n}") for n in range(walks)]
     finally:
         store.close()
-    return timed, cold.total
+    return timed, warm.total
 
 
-def report_row(label: str, backend: str, results: list[WalkTimes], cold: float) -> list[object]:
+def step_label(step: Step) -> str:
+    text = step.choice or step.text
+    return text if len(text) <= 16 else text[:16] + "…"
+
+
+def report_row(
+    label: str, backend: str, results: list[WalkTimes], warm: float, script: list[Step]
+) -> list[object]:
+    slow = sorted(((t, w, i) for w, r in enumerate(results) for i, t in enumerate(r.steps)),
+                  reverse=True)[:3]
+    print(f"{label} on {backend}, slowest step turns: " + "; ".join(
+        f"{ms(t)} ms at step {i + 1} {step_label(script[i])!r} (walk {w + 1})" for t, w, i in slow))
     steps = [t for r in results for t in r.steps]
     first = [t for r in results for t in r.steps[:EDGE]]
     last = [t for r in results for t in r.steps[-EDGE:]]
@@ -163,7 +174,7 @@ def report_row(label: str, backend: str, results: list[WalkTimes], cold: float) 
         f"{ms(statistics.median(first))} → {ms(statistics.median(last))}",
         ms(statistics.median(r.opening for r in results)),
         f"{ms(statistics.median(exports))} / {ms(max(exports))}",
-        f"{statistics.median(r.total for r in results) / 1000:.2f}", f"{cold / 1000:.2f}",
+        f"{statistics.median(r.total for r in results) / 1000:.2f}", f"{warm / 1000:.2f}",
     ]
 
 
@@ -188,7 +199,9 @@ def main() -> int:
               f"({sum(len(t.items) for t in form.tasks)} sub-rows), "
               f"{len(form.indicators)} indicators, {len(walk_script(form))} steps in its walk")
 
-    backends: list[tuple[str, object]] = [("SQLite", sqlite_url)]
+    backends: list[tuple[str, Callable[[], AbstractContextManager[str]]]] = [
+        ("SQLite", sqlite_url)
+    ]
     pg = args.postgres or os.environ.get("BENCH_DATABASE_URL") or os.environ.get(
         "TEST_DATABASE_URL") or DEFAULT_POSTGRES
     if args.no_postgres:
@@ -201,13 +214,13 @@ def main() -> int:
     rows = []
     for label, form in forms:
         for backend, make in backends:
-            with make() as url:  # type: ignore[operator]
-                results, cold = bench(url, form, args.walks)
-            rows.append(report_row(label, backend, results, cold))
+            with make() as url:
+                results, warm = bench(url, form, args.walks)
+            rows.append(report_row(label, backend, results, warm, walk_script(form)))
     print()
     print(table(
         ["form", "backend", "turns", "walks", "median ms", "p90 ms", "p99 ms", "max ms",
-         f"first→last {EDGE} ms", "opening ms", "export med/max ms", "walk s", "cold walk s"],
+         f"first→last {EDGE} ms", "opening ms", "export med/max ms", "walk s", "warm-up walk s"],
         rows,
     ))
     print("turns: step turns per walk (the opening and export turns are extra and not in the "

@@ -9,8 +9,9 @@ Two forms:
 * a large generated form (bench/common.generated_form: 50 tasks of 2–3 sub-rows, 400
   indicators over every 一级/二级 pair, deterministic).
 
-For each, on the workbook our exporter writes for it (the same bytes throughout), the median
-and p90 of ``runs`` timed runs after ``warmup`` untimed ones of:
+For each, on the workbook our exporter writes for it (the same bytes throughout), the median,
+p90 and max of ``runs`` timed runs after ``warmup`` untimed ones (all operations run
+round-robin, so a change in machine load hits them alike) of:
 
 * read_text of the form pasted as text (the seed's own paste; for the large form, its
   exported workbook copied cell by cell with tabs, as a spreadsheet copies it),
@@ -38,10 +39,9 @@ from io import BytesIO
 
 import openpyxl
 from common import (
-    Timing,
     generated_form,
     header,
-    measure,
+    measure_interleaved,
     mib,
     ms,
     ratio,
@@ -140,16 +140,16 @@ def run_case(case: Case, runs: int, warmup: int) -> float:
           f"check finds {report.counts()}")
 
     loaded = openpyxl.load_workbook(BytesIO(data))
-    timings: dict[str, Timing] = {
-        case.paste_label: measure(lambda: read_text(case.paste), runs, warmup),
-        "read_xlsx": measure(lambda: read_xlsx(data), runs, warmup),
-        "check": measure(lambda: check(form), runs, warmup),
-        "write_form": measure(lambda: write_form(form), runs, warmup),
-        "pipeline: load_bytes + check + write_form": measure(lambda: pipeline(data), runs, warmup),
-        "bare openpyxl load_workbook": measure(lambda: bare_load(data), runs, warmup),
-        "bare openpyxl wb.save": measure(lambda: loaded.save(BytesIO()), runs, warmup),
-        "bare openpyxl load + save (baseline)": measure(lambda: bare_load_save(data), runs, warmup),
-    }
+    timings = measure_interleaved({
+        case.paste_label: lambda: read_text(case.paste),
+        "read_xlsx": lambda: read_xlsx(data),
+        "check": lambda: check(form),
+        "write_form": lambda: write_form(form),
+        "pipeline: load_bytes + check + write_form": lambda: pipeline(data),
+        "bare openpyxl load_workbook": lambda: bare_load(data),
+        "bare openpyxl wb.save": lambda: loaded.save(BytesIO()),
+        "bare openpyxl load + save (baseline)": lambda: bare_load_save(data),
+    }, runs, warmup)
     base = timings["bare openpyxl load + save (baseline)"].median
     rows = [[name, ms(t.median), ms(t.p90), ms(t.max), ratio(t.median, base)]
             for name, t in timings.items()]

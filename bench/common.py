@@ -94,6 +94,25 @@ def measure(func: Callable[[], object], runs: int = 30, warmup: int = 3) -> Timi
     return Timing(tuple(samples))
 
 
+def measure_interleaved(
+    funcs: dict[str, Callable[[], object]], runs: int = 30, warmup: int = 3
+) -> dict[str, Timing]:
+    """Like :func:`measure` for several functions, run round-robin (one run of each per
+    round), so that a change in machine load during the benchmark hits all of them alike and
+    their ratios stay meaningful."""
+    for _ in range(warmup):
+        for func in funcs.values():
+            func()
+    samples: dict[str, list[float]] = {name: [] for name in funcs}
+    for _ in range(runs):
+        for name, func in funcs.items():
+            gc.collect()
+            start = time.perf_counter()
+            func()
+            samples[name].append((time.perf_counter() - start) * 1000)
+    return {name: Timing(tuple(values)) for name, values in samples.items()}
+
+
 def timed(func: Callable[[], object]) -> float:
     """One call of ``func``, in milliseconds."""
     start = time.perf_counter()

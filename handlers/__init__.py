@@ -1,0 +1,45 @@
+"""The Slack app's listeners, one module per surface, each thin: Slack payload → engine turn,
+engine replies → Block Kit.
+
+* :mod:`handlers.messages` — direct messages; replies in a thread that is a conversation
+* :mod:`handlers.mentions` — @mentions in channels (the conversation lives in the thread)
+* :mod:`handlers.commands` — ``/declbot``
+* :mod:`handlers.actions` — choice buttons
+* :mod:`handlers.home` — the App Home tab
+* :mod:`handlers.files` — shared workbooks in, the finished workbook out
+* :mod:`handlers.middleware` — noise filter, event de-duplication, error handler
+"""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from handlers import actions, commands, home, mentions, messages, middleware
+from handlers.deps import Deps
+
+#: Events the app subscribes to (manifest.yml settings.event_subscriptions.bot_events).
+BOT_EVENTS = ("app_home_opened", "app_mention", "message.channels", "message.groups", "message.im")
+
+#: Bot scopes, each for what uses it (manifest.yml oauth_config.scopes.bot).
+BOT_SCOPES = {
+    "app_mentions:read": "app_mention events",
+    "channels:history": "message.channels: replies in a conversation's thread, public channels",
+    "groups:history": "message.groups: the same in private channels",
+    "im:history": "message.im: direct messages",
+    "chat:write": "chat.postMessage, chat.update",
+    "im:write": "conversations.open: the DM for /declbot and App Home buttons",
+    "commands": "/declbot",
+    "files:read": "downloading shared workbooks (url_private_download)",
+    "files:write": "files_upload_v2: the finished workbook",
+}
+
+__all__ = ["BOT_EVENTS", "BOT_SCOPES", "Deps", "register_all"]
+
+
+def register_all(app: App, deps: Deps) -> None:
+    middleware.register(app, deps.store)
+    messages.register(app, deps)
+    mentions.register(app, deps)
+    commands.register(app, deps)
+    actions.register(app, deps)
+    home.register(app, deps)

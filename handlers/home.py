@@ -1,0 +1,81 @@
+"""App Home: the Home tab lists the person's drafts (buttons continue or export one, in the
+DM); opening the Messages tab for the first time starts the conversation with a greeting."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.engine import overview
+from bot.messages import msg
+from bot.store import StoreError
+from handlers.deps import Deps
+from handlers.home_view import HOME_ACTION_ID, NEW_DRAFT_VALUE, home_view, notice_view
+from handlers.outbox import SLACK_FAILURES, open_dm
+from handlers.places import dm_place
+from handlers.turns import take_turn
+
+log = logging.getLogger(__name__)
+
+
+def publish_home(deps: Deps, client: WebClient, user: str) -> None:
+    lang = deps.lang(user)
+    try:
+        view = home_view(overview(deps.store, user, lang), lang)
+    except StoreError:
+        view = notice_view(msg(lang, "store_unavailable"))
+    try:
+        client.views_publish(user_id=user, view=view)
+    except SLACK_FAILURES as e:  # nowhere else to say it: the tab shows its last view
+        log.error("home of %s not published: %s", user, e)
+
+
+def greet_first_time(deps: Deps, client: WebClient, team: str, user: str, channel: str) -> None:
+    place = dm_place(team, user, channel)
+    try:
+        if deps.store.has_conversation(place.conversation):
+            return
+    except StoreError:
+        return
+    take_turn(deps, client, place, user)
+
+
+def handle_home_opened(deps: Deps, client: WebClient, context: BoltContext, event: dict[str, Any]) -> None:
+    user = event["user"]
+    if event.get("tab") == "home":
+        publish_home(deps, client, user)
+    elif event.get("tab") == "messages" and event.get("channel"):
+        greet_first_time(deps, client, context.team_id or "", user, event["channel"])
+
+
+def handle_home_action(deps: Deps, client: WebClient, context: BoltContext, body: dict[str, Any],
+                       action: dict[str, Any]) -> None:
+    user = body["user"]["id"]
+    try:
+        channel = open_dm(client, user)
+    except SLACK_FAILURES as e:
+        log.error("no DM with %s for a Home button: %s", user, e)
+        return
+    team = context.team_id or (body.get("team") or {}).get("id") or ""
+    place = dm_place(team, user, channel)
+    value = action.get("value") or ""
+    if value == NEW_DRAFT_VALUE:
+        take_turn(deps, client, place, user, text="new")
+    else:
+        take_turn(deps, client, place, user, choice=value)
+    publish_home(deps, client, user)
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.event("app_home_opened")
+    def on_home_opened(client: WebClient, context: BoltContext, event: dict[str, Any]) -> None:
+        handle_home_opened(deps, client, context, event)
+
+    @app.action(HOME_ACTION_ID)
+    def on_home_action(ack: Ack, client: WebClient, context: BoltContext, body: dict[str, Any],
+                       action: dict[str, Any]) -> None:
+        ack()
+        handle_home_action(deps, client, context, body, action)

@@ -1,0 +1,82 @@
+"""The App Home tab as Block Kit: the person's drafts with per-section progress and buttons
+to continue or export each. Pure: no Slack calls."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from bot.engine import DraftOverview
+from handlers.blocks import clip, mrkdwn, section, text_chunks
+from handlers.slack_text import escape
+from handlers.texts import text
+
+HOME_ACTION_PREFIX = "declbot_home_"
+#: Every App Home button's action_id matches this.
+HOME_ACTION_ID = re.compile(rf"^{HOME_ACTION_PREFIX}(new|open_\d+|export_\d+)$")
+#: Drafts listed (a view holds at most 100 blocks; each draft takes four).
+MAX_DRAFTS = 20
+NEW_DRAFT_VALUE = "new"
+
+
+def button(label: str, action_id: str, value: str, *, primary: bool = False) -> dict[str, Any]:
+    b: dict[str, Any] = {
+        "type": "button", "action_id": action_id, "value": value,
+        "text": {"type": "plain_text", "text": clip(label, 75), "emoji": True},
+    }
+    if primary:
+        b["style"] = "primary"
+    return b
+
+
+def when(draft: DraftOverview) -> str:
+    """The update time in each viewer's own time zone (Slack's date token)."""
+    stamp = int(draft.updated_at.timestamp())
+    fallback = draft.updated_at.strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{stamp}^{{date_num}} {{time}}|{fallback}>"
+
+
+def draft_blocks(draft: DraftOverview, lang: str) -> list[dict[str, Any]]:
+    state = text(lang, "home_complete" if draft.complete else "home_incomplete")
+    counts = text(lang, "home_counts", error=draft.counts.get("error", 0),
+                  warning=draft.counts.get("warning", 0), info=draft.counts.get("info", 0))
+    head = f"*{escape(draft.title)}*\n{state} · {counts} · {text(lang, 'home_updated', at=when(draft))}"
+    progress = text_chunks(escape(draft.progress))[:1] or ["—"]
+    return [
+        section(head),
+        section(progress[0]),
+        {"type": "actions", "block_id": f"declbot_home_draft_{draft.id}", "elements": [
+            button(text(lang, "home_continue"), f"{HOME_ACTION_PREFIX}open_{draft.id}",
+                   f"open:{draft.id}", primary=not draft.complete),
+            button(text(lang, "home_export"), f"{HOME_ACTION_PREFIX}export_{draft.id}",
+                   f"export_draft:{draft.id}", primary=draft.complete),
+        ]},
+        {"type": "divider"},
+    ]
+
+
+def home_view(drafts: Sequence[DraftOverview], lang: str) -> dict[str, Any]:
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": text(lang, "home_title")}},
+        section(escape(text(lang, "home_intro"))),
+        {"type": "actions", "block_id": "declbot_home_top", "elements": [
+            button(text(lang, "home_new"), f"{HOME_ACTION_PREFIX}new", NEW_DRAFT_VALUE),
+        ]},
+        {"type": "divider"},
+    ]
+    if not drafts:
+        blocks.append(section(escape(text(lang, "home_none"))))
+    else:
+        blocks.append({"type": "context", "elements": [mrkdwn(text(lang, "home_count", n=len(drafts)))]})
+        for draft in drafts[:MAX_DRAFTS]:
+            blocks += draft_blocks(draft, lang)
+        if len(drafts) > MAX_DRAFTS:
+            blocks.append({"type": "context", "elements": [
+                mrkdwn(escape(text(lang, "home_more", n=len(drafts) - MAX_DRAFTS)))]})
+    return {"type": "home", "blocks": blocks}
+
+
+def notice_view(message: str) -> dict[str, Any]:
+    """A Home tab that only says something (e.g. the store is unavailable)."""
+    return {"type": "home", "blocks": [section(escape(message))]}

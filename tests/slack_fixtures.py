@@ -1,0 +1,61 @@
+"""Fixtures for the Slack end-to-end tests (see tests.slack_harness).
+
+* ``slack``: the session's fake Slack Web API, emptied for each test.
+* ``served``: ``declbot serve --http`` (one gunicorn worker, a session-long subprocess on a SQLite
+  file) with an :class:`~tests.slack_harness.Endpoint` to post to it.
+* ``in_process``: starts app instances in this process on a given database URL.
+
+Use from a test module: ``pytest_plugins = ["tests.db", "tests.slack_fixtures"]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from tests.fake_slack import FakeSlack
+from tests.slack_harness import Endpoint, InProcessServer, ServeProcess
+
+
+@pytest.fixture(scope="session")
+def fake_api() -> Iterator[FakeSlack]:
+    fake = FakeSlack()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def slack(fake_api: FakeSlack) -> FakeSlack:
+    """The fake Slack Web API, emptied for this test."""
+    fake_api.reset()
+    return fake_api
+
+
+@pytest.fixture(scope="session")
+def served_process(fake_api: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeProcess]:
+    directory = tmp_path_factory.mktemp("served")
+    process = ServeProcess(fake_api, f"sqlite:///{directory / 'declbot.sqlite3'}", directory / "serve.log")
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def served(served_process: ServeProcess, fake_api: FakeSlack) -> Endpoint:
+    """``declbot serve --http`` (one gunicorn worker) and a fresh fake."""
+    fake_api.reset()
+    return Endpoint(served_process.base, fake_api)
+
+
+@pytest.fixture
+def in_process(slack: FakeSlack) -> Iterator[Callable[[str], tuple[Endpoint, InProcessServer]]]:
+    """Start app instances in this process: ``in_process(database_url)``."""
+    started: list[InProcessServer] = []
+
+    def start(database_url: str) -> tuple[Endpoint, InProcessServer]:
+        started.append(InProcessServer(slack, database_url))
+        return Endpoint(started[-1].base, slack), started[-1]
+
+    yield start
+    for server in started:
+        server.stop()

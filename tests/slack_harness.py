@@ -1,0 +1,313 @@
+"""End-to-end harness for the Slack app: a real HTTP endpoint, signed requests, the fake API.
+
+* :class:`ServeProcess`: ``declbot serve --http`` in a subprocess (gunicorn), talking to the
+  fake Slack Web API through SLACK_API_URL.
+* :class:`InProcessServer`: the same Flask app served by werkzeug in a thread, built with
+  ``app.build_app`` on a database of the caller's choosing.
+* :class:`Endpoint` posts signed event, interactivity and slash-command requests, as Slack does,
+  and waits on the fake for replies (listeners finish after the ack).
+
+The fixtures are in ``tests.slack_fixtures``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from slack_sdk.signature import SignatureVerifier
+
+from bot.types import Reply
+from tests.fake_slack import BOT_ID, BOT_TOKEN, BOT_USER, TEAM, FakeSlack, Message
+
+SECRET = "test-signing-secret"
+EVENTS_PATH = "/slack/events"
+_ids = itertools.count(1)
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}{os.getpid() % 1000:03d}{next(_ids):05d}"
+
+
+def new_user() -> str:
+    return unique("U")
+
+
+def dm_of(user: str) -> str:
+    """The DM channel id the fake's conversations.open gives for a user."""
+    return "D" + user.lstrip("U")
+
+
+def slack_escape(text: str) -> str:
+    """Message text as Slack delivers it in events."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Response:
+    status: int
+    body: str
+    elapsed: float
+
+
+class Endpoint:
+    """A real /slack/events URL and the requests Slack would send to it."""
+
+    def __init__(self, base: str, fake: FakeSlack, secret: str = SECRET) -> None:
+        self.base = base
+        self.url = base + EVENTS_PATH
+        self.fake = fake
+        self.secret = secret
+        self._ts = itertools.count(1)
+
+    def ts(self) -> str:
+        return f"1800000000.{next(self._ts):06d}"
+
+    # --- raw -----------------------------------------------------------------------------
+    def post(self, raw: str, content_type: str, *, headers: dict[str, str] | None = None,
+             secret: str | None = None, timestamp: int | None = None) -> Response:
+        stamp = str(int(time.time()) if timestamp is None else timestamp)
+        signature = SignatureVerifier(secret or self.secret).generate_signature(timestamp=stamp, body=raw)
+        all_headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": stamp,
+                       "X-Slack-Signature": signature, **(headers or {})}
+        request = urllib.request.Request(self.url, data=raw.encode(), headers=all_headers, method="POST")
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(request, timeout=15) as r:
+                return Response(r.status, r.read().decode(), time.monotonic() - started)
+        except urllib.error.HTTPError as e:
+            return Response(e.code, e.read().decode(), time.monotonic() - started)
+
+    # --- Events API ----------------------------------------------------------------------
+    def event(self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None,
+              **kw: Any) -> Response:
+        body = {
+            "token": "legacy", "team_id": TEAM, "api_app_id": "A0DECLBOT", "type": "event_callback",
+            "event_id": event_id or unique("Ev"), "event_time": int(time.time()), "event": event,
+            "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
+        }
+        headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"} \
+            if retry_num else None
+        return self.post(json.dumps(body), "application/json", headers=headers, **kw)
+
+    def dm(self, user: str, text: str = "", *, files: list[dict[str, Any]] | None = None,
+           **kw: Any) -> Response:
+        ts = self.ts()
+        event = {"type": "message", "channel_type": "im", "channel": dm_of(user), "user": user,
+                 "text": slack_escape(text), "ts": ts, "event_ts": ts, "team": TEAM}
+        if files:
+            event.update(subtype="file_share", files=files)
+        return self.event(event, **kw)
+
+    def channel_message(self, user: str, channel: str, text: str, *, thread_ts: str | None = None,
+                        mention: bool = False, ts: str | None = None) -> tuple[str, dict[str, Any]]:
+        """A message in a channel, as the ``message`` event Slack sends; (ts, event)."""
+        ts = ts or self.ts()
+        shown = (f"<@{BOT_USER}> " if mention else "") + slack_escape(text)
+        event = {"type": "message", "channel_type": "channel", "channel": channel, "user": user,
+                 "text": shown, "ts": ts, "event_ts": ts, "team": TEAM}
+        if thread_ts:
+            event["thread_ts"] = thread_ts
+        return ts, event
+
+    def mention(self, user: str, channel: str, text: str, *, thread_ts: str | None = None,
+                ts: str | None = None, also_message_event: bool = True) -> tuple[str, Response]:
+        """@declbot in a channel: Slack sends app_mention and (subscribed) message.channels."""
+        ts, message = self.channel_message(user, channel, text, thread_ts=thread_ts, mention=True, ts=ts)
+        mention = {k: v for k, v in message.items() if k != "channel_type"} | {"type": "app_mention"}
+        response = self.event(mention)
+        if also_message_event:
+            assert self.event(message).status == 200
+        return ts, response
+
+    def home_opened(self, user: str, tab: str = "home") -> Response:
+        return self.event({"type": "app_home_opened", "user": user, "channel": dm_of(user), "tab": tab,
+                           "event_ts": self.ts()})
+
+    # --- interactivity and commands ------------------------------------------------------
+    def interact(self, payload: dict[str, Any]) -> Response:
+        return self.post("payload=" + quote(json.dumps(payload)), "application/x-www-form-urlencoded")
+
+    def click(self, user: str, message: Message, value: str) -> Response:
+        """Click the button with this value on a message the app posted."""
+        button = message.button(value)
+        thread = {"thread_ts": message.thread_ts} if message.thread_ts else {}
+        return self.interact({
+            "type": "block_actions", "team": {"id": TEAM, "domain": "fake"},
+            "user": {"id": user, "team_id": TEAM}, "api_app_id": "A0DECLBOT", "token": "legacy",
+            "trigger_id": unique("trig."),
+            "container": {"type": "message", "message_ts": message.ts, "channel_id": message.channel,
+                          "is_ephemeral": False, **thread},
+            "channel": {"id": message.channel},
+            "message": {"type": "message", "user": BOT_USER, "bot_id": BOT_ID, "ts": message.ts,
+                        "text": message.text, "blocks": message.blocks, **thread},
+            "response_url": f"{self.fake.origin}/respond/{unique('r')}",
+            "actions": [{"type": "button", "action_id": button["action_id"], "block_id": "b",
+                         "text": button["text"], "value": button["value"], "action_ts": self.ts()}],
+        })
+
+    def click_home(self, user: str, action_id: str, value: str) -> Response:
+        return self.interact({
+            "type": "block_actions", "team": {"id": TEAM}, "user": {"id": user, "team_id": TEAM},
+            "api_app_id": "A0DECLBOT", "token": "legacy", "trigger_id": unique("trig."),
+            "container": {"type": "view", "view_id": "V1"}, "view": {"id": "V1", "type": "home"},
+            "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value,
+                         "text": {"type": "plain_text", "text": value}, "action_ts": self.ts()}],
+        })
+
+    def command(self, user: str, text: str, channel: str = "C0GENERAL") -> Response:
+        return self.post(urlencode({
+            "token": "legacy", "team_id": TEAM, "team_domain": "fake", "channel_id": channel,
+            "channel_name": "general", "user_id": user, "user_name": user.lower(), "command": "/declbot",
+            "text": text, "api_app_id": "A0DECLBOT", "trigger_id": unique("trig."),
+            "response_url": f"{self.fake.origin}/respond/{unique('r')}",
+        }), "application/x-www-form-urlencoded")
+
+    # --- waiting ---------------------------------------------------------------------------
+    def exchange(self, channel: str, count: int, send: Callable[[], Response], *,
+                 thread_ts: str | None = None, timeout: float = 15.0) -> list[Message]:
+        """Send a request (acknowledged with 200), then wait for ``count`` new messages from the
+        app in the channel (thread); the new ones."""
+        before = len(self.fake.in_place(channel, thread_ts))
+        response = send()
+        assert response.status == 200, response
+        return self.replies(channel, before + count, thread_ts=thread_ts, timeout=timeout)[before:]
+
+    def replies(self, channel: str, count: int, *, thread_ts: str | None = None,
+                timeout: float = 15.0) -> list[Message]:
+        """Wait until the channel (thread) holds ``count`` messages from the app; all of them."""
+        return self.fake.wait(
+            lambda: (lambda ms: ms if len(ms) >= count else None)(self.fake.in_place(channel, thread_ts)),
+            timeout, what=f"{count} messages in {channel}",
+        )
+
+
+class Twin:
+    """The same engine on a store of its own: what the app should say, turn by turn."""
+
+    def __init__(self, path: Path) -> None:
+        from bot.engine import Engine
+        from bot.store import Store
+
+        self.store = Store(f"sqlite:///{path}")
+        self.engine = Engine(self.store)
+
+    def turn(self, user: str, *, key: str = "twin", shared: bool = False, **kw: Any) -> list[Reply]:
+        from bot.types import Turn
+
+        return self.engine.handle(Turn(key, user, shared=shared, **kw))
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def posts_for(replies: list[Reply]) -> int:
+    """How many messages the app posts for these replies (an upload is not a message; the rest
+    of its reply is)."""
+    from handlers.blocks import reply_messages
+    from handlers.files import split_comment
+
+    count = 0
+    for reply in replies:
+        if reply.file is not None:
+            count += 1 if split_comment(reply.text)[1] or reply.choices else 0
+        else:
+            count += len(reply_messages(reply))
+    return count
+
+
+def wait_http(url: str, timeout: float, alive: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not alive():
+            raise RuntimeError("the server exited")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(url)
+
+
+class ServeProcess:
+    """``declbot serve --http`` as a subprocess, logging to a file."""
+
+    def __init__(self, fake: FakeSlack, database_url: str, log_path: Path, *, workers: int = 1) -> None:
+        self.port = free_port()
+        self.log_path = log_path
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+        env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.base_url,
+                   DATABASE_URL=database_url, PYTHONUNBUFFERED="1")
+        declbot = Path(sys.executable).with_name("declbot")
+        command = [str(declbot)] if declbot.exists() else [sys.executable, "-m", "app"]
+        self._log = open(log_path, "wb")  # noqa: SIM115 (closed in stop)
+        self.process = subprocess.Popen(
+            [*command, "serve", "--http", "--host", "127.0.0.1", "--port", str(self.port),
+             "--workers", str(workers)],
+            env=env, stdout=self._log, stderr=subprocess.STDOUT, cwd=Path(__file__).resolve().parents[1],
+        )
+        self.base = f"http://127.0.0.1:{self.port}"
+        try:
+            wait_http(self.base + "/healthz", 60, lambda: self.process.poll() is None)
+        except Exception as e:
+            self.stop()
+            raise RuntimeError(f"declbot serve did not start: {e}\n{self.log()}") from e
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+
+
+class InProcessServer:
+    """The Flask app of ``app.build_app`` on a werkzeug server in a thread."""
+
+    def __init__(self, fake: FakeSlack, database_url: str) -> None:
+        from werkzeug.serving import make_server
+
+        from app import build_app
+        from bot.store import Store
+        from handlers.server import flask_app
+        from handlers.settings import Settings
+
+        self.settings = Settings(bot_token=BOT_TOKEN, signing_secret=SECRET, api_url=fake.base_url,
+                                 database_url=database_url)
+        self.store = Store(database_url)
+        self.bolt_app = build_app(self.settings, self.store)
+        self.server = make_server("127.0.0.1", 0, flask_app(self.bolt_app), threaded=True)
+        self.base = f"http://127.0.0.1:{self.server.server_port}"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.bolt_app.listener_runner.listener_executor.shutdown(wait=True)
+        self.store.close()

@@ -1,0 +1,63 @@
+"""@mentions in a channel: the conversation lives in the message's thread, and its draft is
+shared by everyone answering there (end to end through ``declbot serve --http``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.fake_slack import FakeSlack
+from tests.slack_harness import Endpoint, Twin, dm_of, new_user, posts_for, unique
+
+pytest_plugins = ["tests.db", "tests.slack_fixtures"]
+
+
+@pytest.fixture
+def twin(tmp_path: Path) -> Iterator[Twin]:
+    t = Twin(tmp_path / "twin.sqlite3")
+    yield t
+    t.close()
+
+
+def test_mention_starts_a_thread_conversation_two_people_share(served: Endpoint, slack: FakeSlack,
+                                                                twin: Twin) -> None:
+    channel, alice, bob = unique("C"), new_user(), new_user()
+
+    def turn(user: str, twin_text: str, send) -> str:  # type: ignore[no-untyped-def]
+        replies = twin.turn(user, key="thread", shared=True, text=twin_text)
+        new = served.exchange(channel, posts_for(replies), send, thread_ts=root)
+        assert [m.shown().strip() for m in new] == [r.text.strip() for r in replies]
+        return "\n".join(m.shown() for m in new)
+
+    # Alice asks for help in the channel: the app answers in the thread under her message.
+    root = served.ts()
+    said = turn(alice, "", lambda: served.mention(alice, channel, "帮我们填一下申报表", ts=root)[1])
+    assert "你好！我是申报助手" in said and "部门名称" in said
+    messages = slack.in_place(channel)
+    assert messages and all(m.thread_ts == root for m in messages), "replies stay in the thread"
+
+    # Bob answers in the thread without mentioning the app; Alice answers with a mention
+    # (Slack sends both app_mention and message.channels for it: answered once).
+    said = turn(bob, "广州市协作办公室", lambda: served.event(
+        served.channel_message(bob, channel, "广州市协作办公室", thread_ts=root)[1]))
+    assert "已记录：部门名称 = 广州市协作办公室" in said
+    said = turn(alice, "2025", lambda: served.mention(alice, channel, "2025", thread_ts=root)[1])
+    assert "预算年度 = 2025" in said
+    said = turn(bob, "进度", lambda: served.event(
+        served.channel_message(bob, channel, "进度", thread_ts=root)[1]))
+    assert "部门名称：广州市协作办公室" in said and "预算年度：2025" in said
+
+    # Not for the app: a top-level message without a mention, a reply in another thread.
+    other_ts, top = served.channel_message(bob, channel, "午饭吃什么？")
+    assert served.event(top).status == 200
+    assert served.event(served.channel_message(bob, channel, "随便", thread_ts=other_ts)[1]).status == 200
+    turn(alice, "跳过", lambda: served.mention(alice, channel, "跳过", thread_ts=root)[1])
+    assert all(m.thread_ts == root for m in slack.in_place(channel))
+
+    # The thread's draft belongs to the thread, not to Alice's own drafts.
+    served.home_opened(alice)
+    view = slack.wait(lambda: slack.views.get(alice), what="Alice's home")
+    assert "还没有草稿" in str(view) and "广州市协作办公室" not in str(view)
+    assert slack.in_place(dm_of(alice)) == []
