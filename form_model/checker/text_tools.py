@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from form_model.normalize import nfkc
 
@@ -43,11 +44,12 @@ def has_figure(text: str) -> bool:
     return bool(_FIGURE.search(nfkc(text)))
 
 
-def terms(text: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def terms(text: str) -> frozenset[str]:
     """Two-character CJK terms of a text, without the form's stop terms."""
     chars = "".join(_CJK.findall(text))
-    return {chars[i : i + 2] for i in range(len(chars) - 1)} - STOP_TERMS
+    return frozenset({chars[i : i + 2] for i in range(len(chars) - 1)} - STOP_TERMS)
 
 
-def shared_terms(a: str, b: str) -> set[str]:
+def shared_terms(a: str, b: str) -> frozenset[str]:
     return terms(a) & terms(b)

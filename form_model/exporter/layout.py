@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -77,6 +79,7 @@ class SheetBuilder:
         self.row = 1
         self._needs: list[_Need] = []
         self._fixed: dict[int, float] = {}
+        self._style_cache: dict[Kind, Any] = {}
 
     def put(
         self,
@@ -102,11 +105,7 @@ class SheetBuilder:
             self.ws.merge_cells(start_row=row, start_column=col, end_row=bottom, end_column=right)
         for r in range(row, bottom + 1):
             for c in range(col, right + 1):
-                cell = self.ws.cell(row=r, column=c)
-                cell.font = style.font
-                cell.alignment = style.alignment
-                cell.border = style.border
-                cell.number_format = style.number_format
+                self._apply_style(self.ws.cell(row=r, column=c), kind, style)
         top_left = self.ws.cell(row=row, column=col)
         if isinstance(value, str):
             text = clean_text(value)
@@ -118,6 +117,20 @@ class SheetBuilder:
                 self._needs.append(_Need(row, bottom, need))
         elif isinstance(value, Decimal):
             write_amount(top_left, value)
+
+    def _apply_style(self, cell: Any, kind: Kind, style: Any) -> None:
+        """Style a cell as its kind. The first cell of a kind is styled through the public
+        attributes; later ones copy its style indices, which skips openpyxl's per-attribute
+        look-up in the workbook's style tables (the exporter's hot spot on large forms)."""
+        cached = self._style_cache.get(kind)
+        if cached is not None:
+            cell._style = copy(cached)
+            return
+        cell.font = style.font
+        cell.alignment = style.alignment
+        cell.border = style.border
+        cell.number_format = style.number_format
+        self._style_cache[kind] = copy(cell._style)
 
     def fix_height(self, row: int, height: float) -> None:
         self._fixed[row] = height
