@@ -105,6 +105,8 @@ def reply_messages(reply: Reply) -> list[Message]:
     escaped = escape(reply.text)
     chunks = text_chunks(escaped)
     buttons = choice_blocks(reply.choices)
+    if not chunks and not buttons:
+        return []  # nothing to show
     groups = [chunks[i: i + SECTIONS_PER_MESSAGE] for i in range(0, len(chunks), SECTIONS_PER_MESSAGE)]
     if not groups:
         groups = [[]]

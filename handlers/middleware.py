@@ -45,7 +45,7 @@ def is_noise(body: dict[str, Any]) -> bool:
     )
 
 
-def ignore_noise(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:  # noqa: A002
+def ignore_noise(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:
     if is_noise(body):
         return BoltResponse(status=200, body="")
     next()
@@ -60,7 +60,7 @@ class EventClaims:
         self._pruned_at = 0.0
 
     def dedupe(self, body: dict[str, Any], request: BoltRequest, context: BoltContext,
-               next: Callable[[], None]) -> BoltResponse | None:  # noqa: A002
+               next: Callable[[], None]) -> BoltResponse | None:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if event_id:
             retry = request.headers.get("x-slack-retry-num", [None])[0]

@@ -60,7 +60,8 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
 
     def load_config(self) -> None:
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:  # settings of newer gunicorn versions are optional
+                self.cfg.set(key, value)
 
     def load(self) -> Flask:
         return self.factory()
@@ -80,6 +81,8 @@ def serve_http(factory: Callable[[], Flask], *, host: str, port: int, workers: i
         "loglevel": "info",
         "proc_name": "declbot",
         "worker_exit": _finish_listeners,
+        # gunicorn ≥ 23's control socket is one path per user: several servers would share it.
+        "control_socket_disable": True,
     }
     GunicornServer(factory, options).run()
     return 0

@@ -7,7 +7,12 @@ import json
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
+import pytest
+
+from bot.engine import Engine
+from bot.types import Reply, Turn
 from tests.fake_slack import BOT_ID, BOT_USER, TEAM, FakeSlack
 from tests.slack_harness import Endpoint, InProcessServer, dm_of, new_user, slack_escape, unique
 
@@ -140,3 +145,37 @@ def test_the_ack_comes_before_the_slow_work(served: Endpoint, slack: FakeSlack, 
     assert slack.uploaded() == []
     upload = slack.wait(lambda: slack.uploaded(dm_of(user)), timeout=10, what="the upload")[0]
     assert upload.filename.endswith(".xlsx")
+
+
+def test_a_failed_event_is_released_so_its_retry_is_processed(in_process: Start, tmp_path: Path,
+                                                              slack: FakeSlack,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    endpoint, server = in_process(f"sqlite:///{tmp_path / 'release.sqlite3'}")
+    user = new_user()
+    channel = dm_of(user)
+    real = Engine.handle
+    failures = iter([RuntimeError("a bug")])
+
+    def handle_failing_once(self: Engine, turn: Turn) -> list[Reply]:
+        for error in failures:
+            raise error
+        return real(self, turn)
+
+    monkeypatch.setattr(Engine, "handle", handle_failing_once)
+    event, event_id = dm_event(user, "帮助", endpoint.ts()), unique("EvFail")
+    told = endpoint.exchange(channel, 1, lambda: endpoint.event(event, event_id=event_id))
+    assert "抱歉，处理时出错了" in told[0].shown()  # never silence
+
+    def released() -> bool:  # the error handler runs just after the person is told
+        if not server.store.claim_event(event_id):
+            return False
+        server.store.release_event(event_id)
+        return True
+
+    deadline = time.monotonic() + 5
+    while not released():
+        assert time.monotonic() < deadline, "the claim was kept"
+        time.sleep(0.02)
+    # Slack's retry of the event is processed: the failed attempt did not keep the claim.
+    replies = endpoint.exchange(channel, 2, lambda: endpoint.event(event, event_id=event_id, retry_num=1))
+    assert "可用命令" in replies[-1].shown()

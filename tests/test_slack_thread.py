@@ -61,3 +61,26 @@ def test_mention_starts_a_thread_conversation_two_people_share(served: Endpoint,
     view = slack.wait(lambda: slack.views.get(alice), what="Alice's home")
     assert "还没有草稿" in str(view) and "广州市协作办公室" not in str(view)
     assert slack.in_place(dm_of(alice)) == []
+
+
+def test_a_workbook_shared_in_a_thread_is_checked_and_exported_there(served: Endpoint, slack: FakeSlack,
+                                                                      seed_text: str) -> None:
+    from form_model.exporter import write_form
+    from form_model.importers import read_text, read_xlsx
+
+    channel, alice, bob = unique("C"), new_user(), new_user()
+    root = served.ts()
+    shared = slack.host_file("申报表.xlsx", write_form(read_text(seed_text)))
+    _, message = served.channel_message(alice, channel, "请检查", mention=True, ts=root)
+    message.update(subtype="file_share", files=[shared])
+    mention = {k: v for k, v in message.items() if k not in ("channel_type", "subtype")} | {"type": "app_mention"}
+    said = served.exchange(channel, 4, lambda: served.event(mention), thread_ts=root)
+    assert served.event(message).status == 200  # the same message as message.channels: not read twice
+    assert "已读取文件「申报表.xlsx」：表格完整：0 个错误，12 个警告" in said[1].shown()
+    assert "[S09 警告]" in said[2].shown()
+
+    assert served.event(served.channel_message(bob, channel, "导出", thread_ts=root)[1]).status == 200
+    upload = slack.wait(lambda: slack.uploaded(channel), what="the workbook in the thread")[0]
+    assert (upload.channel, upload.thread_ts) == (channel, root)
+    assert read_xlsx(upload.data) == read_text(seed_text)
+    assert len(slack.files[shared["id"]].fetches) == 1
