@@ -6,9 +6,11 @@ same conversation never interleave, and a failure saves nothing.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import time
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot import commands as C
@@ -47,6 +49,12 @@ from form_model.values import format_value, suggest
 
 log = logging.getLogger(__name__)
 
+#: A shared conversation's messages that arrive at the same moment are applied in message
+#: order: each waits this long for a sibling to announce itself, then at most
+#: ORDER_WAIT_SECONDS for earlier ones (whose tickets older than the max age are stale).
+ORDER_GRACE_SECONDS = 0.15
+ORDER_WAIT_SECONDS = 3.0
+ORDER_TICKET_MAX_AGE = timedelta(seconds=30)
 FORM_LABELS = ("部门名称", "预算整体情况", "总体绩效目标", "年度重点工作任务", "绩效指标", "一级指标")
 TRAIL_MAX = 100
 SAME_WORDS = ("同上", "同", "相同", "一样", "same", "同实施周期", "同实施周期指标值", "same as period")
@@ -77,13 +85,27 @@ class Engine:
 
     def handle(self, turn: Turn) -> list[Reply]:
         lang = "zh"
+        ticket = bool(turn.shared and turn.order_key)
         try:
             lang = self.store.get_lang(turn.user) or "zh"
+            if ticket:
+                self.wait_for_earlier(turn)
+            new_lang = None
             with self.store.turn(turn.conversation, turn.owner) as st:
-                session = Session(st, turn, lang)
-                replies = session.run()
-            if session.new_lang:
-                self.store.set_lang(turn.user, session.new_lang)
+                if turn.event_id and st.event_done(turn.event_id):
+                    log.info("event %s was already applied: not again", turn.event_id)
+                    replies: list[Reply] = []
+                else:
+                    session = Session(st, turn, lang)
+                    replies = session.run()
+                    new_lang = session.new_lang
+                    if turn.event_id:
+                        st.complete_event(turn.event_id)
+                if ticket:
+                    st.drop_ticket(turn.order_key)  # type: ignore[arg-type]
+            if new_lang:
+                self.store.set_lang(turn.user, new_lang)
+            ticket = False
             return replies
         except StoreUnavailable:
             log.warning("store unavailable for %s", turn.conversation)
@@ -93,6 +115,23 @@ class Engine:
         except Exception:
             log.exception("turn failed in %s", turn.conversation)
             return [Reply(msg(lang, "internal_error"))]
+        finally:
+            if ticket:  # the turn failed: do not hold back later messages
+                with contextlib.suppress(StoreUnavailable):
+                    self.store.drop_ticket(turn.conversation, turn.order_key)  # type: ignore[arg-type]
+
+    def wait_for_earlier(self, turn: Turn) -> None:
+        """In a shared conversation, let a message that was sent earlier but arrived at the same
+        moment go first: take a ticket, give the other a moment to take its own, then wait
+        (boundedly) while an earlier one is still waiting."""
+        key = turn.order_key or ""
+        self.store.take_ticket(turn.conversation, key)
+        time.sleep(ORDER_GRACE_SECONDS)
+        deadline = time.monotonic() + ORDER_WAIT_SECONDS
+        while time.monotonic() < deadline and self.store.earlier_tickets(
+            turn.conversation, key, ORDER_TICKET_MAX_AGE
+        ):
+            time.sleep(0.02)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,11 @@ class Turn:
     file: Attachment | None = None
     choice: str | None = None
     shared: bool = False
+    #: The front end's id of this message (Slack's event_id): applied at most once.
+    event_id: str | None = None
+    #: The message's place in its conversation (Slack's ts): in a shared conversation,
+    #: messages arriving at the same moment are applied in this order.
+    order_key: str | None = None
 
     @property
     def owner(self) -> str:

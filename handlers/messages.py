@@ -34,15 +34,18 @@ def message_place(deps: Deps, event: dict[str, Any], team: str, bot_user_id: str
         return None
 
 
-def handle_message(deps: Deps, client: WebClient, context: BoltContext, event: dict[str, Any]) -> None:
+def handle_message(deps: Deps, client: WebClient, context: BoltContext, event: dict[str, Any],
+                   event_id: str | None = None) -> None:
     place = message_place(deps, event, context.team_id or "", context.bot_user_id)
     if place is None:
         return
     converse(deps, client, place, event["user"], typed_text(event.get("text") or "", context.bot_user_id),
-             event.get("files"), context.bot_token or deps.settings.bot_token)
+             event.get("files"), context.bot_token or deps.settings.bot_token,
+             event_id=event_id, order_key=event.get("ts"))
 
 
 def register(app: App, deps: Deps) -> None:
     @app.event("message")
-    def on_message(client: WebClient, context: BoltContext, event: dict[str, Any]) -> None:
-        handle_message(deps, client, context, event)
+    def on_message(client: WebClient, context: BoltContext, event: dict[str, Any],
+                   body: dict[str, Any]) -> None:
+        handle_message(deps, client, context, event, body.get("event_id"))

@@ -3,8 +3,10 @@
 * Messages from bots (other than us: Bolt drops our own) and message subtypes that are not
   something a person said (edits, deletions, joins…) are acknowledged with 200 and ignored —
   never left unmatched, which would answer 404 and make Slack retry.
-* Each event_id is claimed in the database before it is processed, so a retry
-  (X-Slack-Retry-Num) or a duplicate delivery is processed once, whichever process gets it.
+* Each event_id is claimed in the database before it is processed, so a duplicate delivery is
+  processed once, whichever process gets it. A retry (X-Slack-Retry-Num: Slack got no answer,
+  so the claiming process died or hung) may take over a claim whose turn was never applied;
+  the engine records "applied" in the turn's own transaction, so it is never applied twice.
   A claim is released when processing then fails, so that a retry can succeed.
 """
 
@@ -65,7 +67,7 @@ class EventClaims:
         if event_id:
             retry = request.headers.get("x-slack-retry-num", [None])[0]
             try:
-                first = self.store.claim_event(event_id)
+                first = self.store.claim_event(event_id, retry=bool(retry))
             except StoreError as e:  # process anyway: the person is told the store is down
                 log.warning("event %s not claimed (%s); processing it", event_id, e)
                 first = True

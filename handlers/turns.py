@@ -61,11 +61,14 @@ def take_turn(
     text: str = "",
     file: Attachment | None = None,
     choice: str | None = None,
+    event_id: str | None = None,
+    order_key: str | None = None,
 ) -> bool:
     """Run one engine turn and deliver its replies. An unexpected failure is told to the
     person and raised again (for the app's error handler)."""
     try:
-        turn = Turn(place.conversation, user, text=text, file=file, choice=choice, shared=place.shared)
+        turn = Turn(place.conversation, user, text=text, file=file, choice=choice, shared=place.shared,
+                    event_id=event_id, order_key=order_key)
         return deliver(deps, client, place, user, deps.engine.handle(turn))
     except Exception:
         notify(client, place, msg(deps.lang(user), "internal_error"))
@@ -80,11 +83,15 @@ def converse(
     text: str,
     shared_files: Sequence[Mapping[str, Any]] | None,
     token: str,
+    *,
+    event_id: str | None = None,
+    order_key: str | None = None,
 ) -> bool:
     """A message someone sent: its first file (downloaded, then read by the engine), else its
     text."""
     if not shared_files:
-        return take_turn(deps, client, place, user, text=opening_text(deps, place, text))
+        return take_turn(deps, client, place, user, text=opening_text(deps, place, text),
+                         event_id=event_id, order_key=order_key)
     lang = deps.lang(user)
     first = shared_files[0]
     if len(shared_files) > 1:
@@ -93,4 +100,4 @@ def converse(
         attachment = files.fetch(deps.settings, first, token, lang)
     except files.FileProblem as problem:
         return notify(client, place, problem.message)
-    return take_turn(deps, client, place, user, file=attachment)
+    return take_turn(deps, client, place, user, file=attachment, event_id=event_id, order_key=order_key)

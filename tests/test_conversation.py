@@ -503,3 +503,48 @@ def test_shared_thread_is_one_draft_with_history(engine: Engine, store: Store) -
     with store.turn("thread:C1:111.1", "place:thread:C1:111.1") as t:
         actors = {(h.actor, h.path) for h in t.history()}
     assert ("UA", "department") in actors and ("UB", "year") in actors
+
+
+# --- events applied once, shared messages in order -----------------------------------------
+
+def test_an_event_is_applied_once_even_when_delivered_twice(engine: Engine, store: Store) -> None:
+    chat = Chat(engine)
+    chat.say("")
+    first = engine.handle(Turn("dm:U1", "U1", text="甲局", event_id="Ev1"))
+    again = engine.handle(Turn("dm:U1", "U1", text="甲局", event_id="Ev1"))
+    assert first and again == []
+    assert chat.form().department == "甲局" and chat.form().year is None
+    with store.turn("dm:U1", "user:U1") as t:
+        assert [h.path for h in t.history()] == ["department"]
+
+
+def test_a_retry_may_take_over_a_claim_that_was_never_applied(engine: Engine, store: Store) -> None:
+    assert store.claim_event("Ev9")  # a process claimed it, then died before applying it
+    assert not store.claim_event("Ev9")  # a duplicate delivery is still dropped
+    assert store.claim_event("Ev9", retry=True)  # Slack's retry goes through
+    engine.handle(Turn("dm:U1", "U1", text="乙局", event_id="Ev9"))
+    assert not store.claim_event("Ev9", retry=True)  # applied: later retries are dropped
+
+
+def test_shared_thread_answers_at_the_same_moment_are_applied_in_message_order(
+    make_store: Callable[..., Store],
+) -> None:
+    setup = Chat(Engine(make_store()), "UA", conversation="thread:C1:9.0", shared=True)
+    setup.say("")
+    fill_to_budget(setup)
+    engines = [Engine(make_store()), Engine(make_store())]
+    for round_ in range(3):
+        a, b = 10 * round_ + 1, 10 * round_ + 2
+        later = threading.Thread(target=engines[1].handle, args=(Turn(
+            "thread:C1:9.0", "UB", text=f"基本支出 {b}", shared=True, order_key=f"100{round_}.2"),))
+        earlier = threading.Thread(target=engines[0].handle, args=(Turn(
+            "thread:C1:9.0", "UA", text=f"基本支出 {a}", shared=True, order_key=f"100{round_}.1"),))
+        later.start()  # the later message reaches a process first
+        threading.Event().wait(0.03)
+        earlier.start()
+        later.join()
+        earlier.join()
+        assert setup.form().budget.basic_expenditure == Decimal(b)
+        with engines[0].store.turn("thread:C1:9.0", "place:thread:C1:9.0") as t:
+            last_two = [(h.actor, h.new) for h in t.history(2)][::-1]
+        assert last_two == [("UA", f"{a}.00"), ("UB", f"{b}.00")]

@@ -113,10 +113,23 @@ history = Table(
 )
 
 #: Slack event ids already taken by some process, for retry de-duplication.
+#: ``done_at`` is set in the transaction of the turn that applied the event, so a retry
+#: that reaches another process after a crash can tell "applied" from "claimed, then lost".
 processed_events = Table(
     "processed_events",
     metadata,
     Column("event_id", String(200), primary_key=True),
     Column("at", UTCDateTime, nullable=False),
+    Column("done_at", UTCDateTime, nullable=True),
     Index("ix_processed_events_at", "at"),
+)
+
+#: Messages of a shared conversation waiting for their turn: they are applied in the order
+#: of ``order_key`` (Slack's message ts) when they arrive at the same moment.
+turn_tickets = Table(
+    "turn_tickets",
+    metadata,
+    Column("conversation", String(200), primary_key=True),
+    Column("order_key", String(64), primary_key=True),
+    Column("at", UTCDateTime, nullable=False),
 )

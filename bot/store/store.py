@@ -37,6 +37,7 @@ from sqlalchemy import (
     delete,
     event,
     exc,
+    func,
     insert,
     select,
     text,
@@ -45,7 +46,15 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Row, make_url
 
-from bot.store.schema import conversations, drafts, history, metadata, people, processed_events
+from bot.store.schema import (
+    conversations,
+    drafts,
+    history,
+    metadata,
+    people,
+    processed_events,
+    turn_tickets,
+)
 from form_model.models import Form
 
 #: SQLite file used when neither an explicit URL nor DATABASE_URL is given.
@@ -398,13 +407,26 @@ class Store:
 
     # ---- Slack event de-duplication
 
-    def claim_event(self, event_id: str) -> bool:
-        """True for the first caller across all processes sharing the database, else False."""
+    def claim_event(self, event_id: str, *, retry: bool = False) -> bool:
+        """True for the first caller across all processes sharing the database, else False.
+
+        ``retry``: Slack re-sent the event (X-Slack-Retry-Num), which it does only when the
+        first delivery got no answer — the process that claimed it died or hung. A retry may
+        take over a claim whose turn was never applied (see :meth:`Turn.complete_event`).
+        """
         _require_key(event_id, "event_id")
         with self._transaction(write=True) as conn:
-            return _insert_ignore(
-                conn, processed_events, {"event_id": event_id, "at": _now()}, "event_id"
-            )
+            if _insert_ignore(conn, processed_events, {"event_id": event_id, "at": _now()}, "event_id"):
+                return True
+            if not retry:
+                return False
+            taken = conn.execute(
+                update(processed_events)
+                .where(processed_events.c.event_id == event_id, processed_events.c.done_at.is_(None))
+                .values(at=_now())
+                .returning(processed_events.c.event_id)
+            ).first()
+            return taken is not None
 
     def release_event(self, event_id: str) -> None:
         """Forget a claim, so that a retry of an event that failed early is processed."""
@@ -418,12 +440,54 @@ class Store:
             result = conn.execute(delete(processed_events).where(processed_events.c.at < cutoff))
             return result.rowcount
 
+    # ---- ordering of a shared conversation's messages
+
+    def take_ticket(self, conversation_key: str, order_key: str) -> None:
+        """Announce a message waiting for its turn (see :meth:`earlier_tickets`)."""
+        with self._transaction(write=True) as conn:
+            _insert_ignore_pair(conn, conversation_key, order_key)
+
+    def earlier_tickets(self, conversation_key: str, order_key: str, max_age: timedelta) -> int:
+        """How many messages of the conversation with an earlier order key still wait (tickets
+        older than max_age belong to a process that died and are ignored)."""
+        with self._transaction(write=False) as conn:
+            return conn.execute(
+                select(func.count())
+                .select_from(turn_tickets)
+                .where(
+                    turn_tickets.c.conversation == conversation_key,
+                    turn_tickets.c.order_key < order_key,
+                    turn_tickets.c.at >= _now() - max_age,
+                )
+            ).scalar_one()
+
+    def drop_ticket(self, conversation_key: str, order_key: str) -> None:
+        with self._transaction(write=True) as conn:
+            _delete_ticket(conn, conversation_key, order_key)
+
     # ---- listings
 
     def drafts_of(self, owner: str) -> list[DraftRecord]:
         """The owner's drafts, most recently updated first."""
         with self._transaction(write=False) as conn:
             return _list_drafts(conn, owner)
+
+
+def _insert_ignore_pair(conn: Connection, conversation_key: str, order_key: str) -> None:
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    conn.execute(
+        dialect.insert(turn_tickets)
+        .values(conversation=conversation_key, order_key=order_key, at=_now())
+        .on_conflict_do_nothing(index_elements=["conversation", "order_key"])
+    )
+
+
+def _delete_ticket(conn: Connection, conversation_key: str, order_key: str) -> None:
+    conn.execute(
+        delete(turn_tickets).where(
+            turn_tickets.c.conversation == conversation_key, turn_tickets.c.order_key == order_key
+        )
+    )
 
 
 def _list_drafts(conn: Connection, owner: str) -> list[DraftRecord]:
@@ -734,6 +798,36 @@ class Turn:
         return result.rowcount
 
     # ---- events
+
+    @_translating
+    def event_done(self, event_id: str) -> bool:
+        """Whether a turn already applied this event (committed, in any process)."""
+        self._check_open()
+        done = self._conn.execute(
+            select(processed_events.c.done_at).where(processed_events.c.event_id == event_id)
+        ).scalar_one_or_none()
+        return done is not None
+
+    @_translating
+    def complete_event(self, event_id: str) -> None:
+        """Record, as part of this turn, that it applied the event: a later retry is dropped."""
+        self._check_open()
+        _require_key(event_id, "event_id")
+        now = _now()
+        if not _insert_ignore(
+            self._conn, processed_events, {"event_id": event_id, "at": now, "done_at": now}, "event_id"
+        ):
+            self._conn.execute(
+                update(processed_events)
+                .where(processed_events.c.event_id == event_id)
+                .values(done_at=now)
+            )
+
+    @_translating
+    def drop_ticket(self, order_key: str) -> None:
+        """This turn's message has been applied: it no longer holds back later ones."""
+        self._check_open()
+        _delete_ticket(self._conn, self.conversation_key, order_key)
 
     @_translating
     def claim_event(self, event_id: str) -> bool:
