@@ -153,6 +153,7 @@ def build_app(settings: Settings, store: Store) -> App:
 
     from slack_bolt import App
 
+    from bot.engine import warm_up
     from handlers import Deps, register_all
 
     app = App(
@@ -165,6 +166,7 @@ def build_app(settings: Settings, store: Store) -> App:
         ),
     )
     register_all(app, Deps.build(settings, store))
+    warm_up()
     return app
 
 

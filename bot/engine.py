@@ -77,6 +77,24 @@ def looks_like_form(text: str) -> bool:
     return hits >= 2 and ("\t" in text or text.count("\n") >= 4)
 
 
+def warm_up() -> None:
+    """Build what the first turns would otherwise build (the matchers with their pinyin
+    indexes, the library, openpyxl), then move these long-lived objects out of the garbage
+    collector's way so that full collections stay short in a long-running server."""
+    import gc
+
+    from form_model.framework import framework
+
+    match("质量", Column.LEVEL1)
+    match("质量", Column.LEVEL2)
+    for level1, level2 in framework().printed_pairs():
+        match("数量", Column.LEVEL3, level1=level1, level2=level2)
+    write_form(Form())
+    check(Form())
+    gc.collect()
+    gc.freeze()
+
+
 class Engine:
     """Conversation logic over a :class:`~bot.store.Store`."""
 

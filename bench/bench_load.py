@@ -1,0 +1,811 @@
+"""Load benchmark of the Slack app: many people drafting at once through signed HTTP requests.
+
+Run:  .venv/bin/python bench/bench_load.py [--workers 1 2] [--loads 8 16] [--rounds N]
+                                            [--postgres URL] [--max-seconds S]
+
+What runs (all on 127.0.0.1):
+
+* a fake Slack Web API in this process (tests/fake_slack.FakeSlack) that also records, per
+  channel, when each chat.postMessage and each finished upload (files.completeUploadExternal,
+  the last of files_upload_v2's three calls) reached it (``time.monotonic()``);
+* ``declbot serve --http --workers W`` (gunicorn, gthread, Bolt's Flask adapter) on PostgreSQL,
+  in a schema of its own that is dropped afterwards (URL from --postgres, else
+  $BENCH_DATABASE_URL, $TEST_DATABASE_URL, else the local default);
+* the bare app (bench/bare_app.py): the same gunicorn server, options, Flask adapter, Web API
+  client and listener pool, with listeners that only ack and post one reply — the floor of
+  this stack.
+
+For each worker count W (``--workers``), both servers are started with W workers, warmed up
+(2 × W people walk once, untimed: each worker has loaded the matcher, connected to the
+database, …), then for each load K (``--loads``), ``--rounds`` times, the declbot run and the
+bare run alternate (declbot first in even rounds, bare first in odd ones), so that a change in
+machine load hits both alike.
+
+A run: K people, each in a DM channel of their own (a fresh user id), at once. Each sends
+the turns of the seed form (../shared/seed/*.txt, read with read_text) as a person would: an
+opening 「你好」, every step of tests/walk_script.walk_script (text as signed ``message``
+event_callback requests with a unique event_id; button choices as signed block_actions
+payloads for the button on the bot's message, as tests/slack_harness.py builds them), then
+「导出」: 82 turns per person. A person sends a turn only when the previous one is complete.
+
+* **Reply set of a turn**: the posts the app makes for it. How many is known in advance: the
+  same turns are first run through the engine itself on a scratch SQLite file (the "twin",
+  tests/slack_harness.Twin), and ``posts_for`` (+ the number of workbooks) turns its replies
+  into messages — 2 for the opening (greeting, first question), 1 for each step, and for the
+  export the uploaded workbook. A turn is complete when that many posts (uploads) have
+  reached the fake in the person's channel; then the next turn is sent. The bare app posts
+  exactly 1 per turn.
+* **Latency** of a turn: from just before its request is sent to the arrival, at the fake, of
+  the first post of its reply set (for the export: the finished upload). "ack" is the HTTP
+  response time of the request itself.
+* **Turns per second**: all turns of the run ÷ (last turn complete − first request sent).
+* **Lost / applied twice**, checked after each run (after a 1 s settle): every turn got its
+  reply set and no more (posts per channel = the twin's count; the bare app's replies, which
+  name the event they answer, are all distinct); and for declbot, in the database (read with
+  bot.store.Store, conversation key ``handlers.places.dm_key``): exactly one draft per person,
+  equal to the seed form; the conversation's turn counter (``conversations.version``) equal to
+  the twin's (one per turn taken); the draft's history rows and change sets (``turn_id``)
+  equal in number to the twin's. A turn whose reply set does not arrive within
+  --turn-timeout ends that person's walk (counted as lost).
+
+CPU is accounted per run from /proc (utime + stime): the server under test (gunicorn master
+and workers), PostgreSQL (every process named ``postgres``), this process (the load
+generator's threads, measured with ``time.thread_time``, and the rest: the fake Slack, which
+answers every Web API call on a thread of its own), and the rest of the machine (/proc/stat
+busy time minus those). Percentages are of one core (a 2-core machine has 200 %).
+
+This process runs the engine once (the twin), which loads the matcher's indexes; the garbage
+collector is frozen afterwards (``gc.freeze()``) so that full collections, which would pause
+the fake and the load generator alike, stay short.
+
+Goals (issue 5): p99 within 1.5× of the bare app at the same load and worker count; 2 workers
+≥ 1.7× the turns per second of 1; no turn lost or applied twice.
+
+Bounded: every request times out after 15 s, every turn after --turn-timeout, and no run is
+started (no turn sent) after --max-seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench_engine import DEFAULT_POSTGRES, postgres_reachable, postgres_url
+from common import ROOT, machine, ms, percentile, seed_file, table, versions
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+from bot.store import Store
+from form_model.importers import read_text
+from form_model.models import Form
+from handlers.places import dm_key
+from tests.fake_slack import BOT_TOKEN, TEAM, FakeSlack, Message
+from tests.slack_harness import (
+    SECRET,
+    Endpoint,
+    Response,
+    Twin,
+    dm_of,
+    free_port,
+    new_user,
+    posts_for,
+    wait_http,
+)
+from tests.walk_script import walk_script
+
+P99_GOAL = 1.5  # p99(declbot) ÷ p99(bare), at most
+SCALE_GOAL = 1.7  # turns/s(2 workers) ÷ turns/s(1 worker), at least
+REQUEST_TIMEOUT = 15.0
+SETTLE_SECONDS = 1.0
+GREETING = "你好"
+EXPORT = "导出"
+
+# --------------------------------------------------------------------------------------------
+# The fake Slack, recording when replies arrive
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """A reply that reached the fake: a posted message, or a finished upload."""
+
+    at: float  # time.monotonic() when the call reached the fake
+    kind: str  # "post" | "upload"
+    text: str
+    message: Message | None  # the fake's record of a post (chat.update changes it in place)
+
+
+class RecordingSlack(FakeSlack):
+    """FakeSlack that also keeps, per channel, the arrival time of each post and upload."""
+
+    def __init__(self) -> None:
+        self._arrived = threading.Condition()
+        self._arrivals: dict[str, list[Arrival]] = {}
+        super().__init__()
+
+    def reset(self) -> None:
+        super().reset()
+        with self._arrived:
+            self._arrivals = {}
+
+    def _api(self, method: str, p: dict[str, Any]) -> dict[str, Any]:
+        at = time.monotonic()
+        result = super()._api(method, p)
+        if not result.get("ok"):
+            return result
+        if method == "chat.postMessage":
+            channel = str(result["channel"])
+            with self._lock:
+                message = next(m for m in reversed(self.messages) if m.ts == result["ts"])
+            arrival = Arrival(at, "post", message.text, message)
+        elif method == "files.completeUploadExternal":
+            channel = str(p.get("channel_id") or str(p.get("channels", "")).split(",")[0])
+            arrival = Arrival(at, "upload", str(p.get("initial_comment", "")), None)
+        else:
+            return result
+        with self._arrived:
+            self._arrivals.setdefault(channel, []).append(arrival)
+            self._arrived.notify_all()
+        return result
+
+    def arrivals(self, channel: str) -> list[Arrival]:
+        with self._arrived:
+            return list(self._arrivals.get(channel, ()))
+
+    def wait_arrivals(self, channel: str, count: int, timeout: float) -> list[Arrival] | None:
+        """The channel's arrivals once there are at least ``count``; None after ``timeout``."""
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while True:
+                got = self._arrivals.get(channel, ())
+                if len(got) >= count:
+                    return list(got)
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                self._arrived.wait(left)
+
+
+@dataclass
+class Sent(Response):
+    """A request's response, and when it was sent (time.monotonic())."""
+
+    sent: float = 0.0
+
+
+class LoadEndpoint(Endpoint):
+    """tests/slack_harness.Endpoint, noting when each signed request leaves."""
+
+    def post(self, raw: str, content_type: str, *, headers: dict[str, str] | None = None,
+             secret: str | None = None, timestamp: int | None = None) -> Sent:
+        import urllib.error
+        import urllib.request
+
+        from slack_sdk.signature import SignatureVerifier
+
+        stamp = str(int(time.time()) if timestamp is None else timestamp)
+        signature = SignatureVerifier(secret or self.secret).generate_signature(timestamp=stamp, body=raw)
+        all_headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": stamp,
+                       "X-Slack-Signature": signature, **(headers or {})}
+        request = urllib.request.Request(self.url, data=raw.encode(), headers=all_headers, method="POST")
+        sent = time.monotonic()
+        try:
+            with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT) as r:
+                body = r.read().decode()
+                return Sent(r.status, body, time.monotonic() - sent, sent)
+        except urllib.error.HTTPError as e:
+            body = e.read().decode()
+            return Sent(e.code, body, time.monotonic() - sent, sent)
+
+
+# --------------------------------------------------------------------------------------------
+# The servers
+
+
+class Served:
+    """A server subprocess (``declbot serve --http`` or the bare app), logging to a file."""
+
+    def __init__(self, name: str, command: list[str], workers: int, env: dict[str, str],
+                 log_path: Path) -> None:
+        self.name = name
+        self.workers = workers
+        self.port = free_port()
+        self.log_path = log_path
+        self._log = open(log_path, "wb")  # noqa: SIM115 (closed in stop)
+        self.process = subprocess.Popen(
+            [*command, "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(workers)],
+            env=env, stdout=self._log, stderr=subprocess.STDOUT, cwd=ROOT,
+        )
+        self.base = f"http://127.0.0.1:{self.port}"
+        try:
+            wait_http(self.base + "/healthz", 60, lambda: self.process.poll() is None)
+        except Exception as e:
+            self.stop()
+            raise RuntimeError(f"{name} did not start: {e}\n{self.log_tail()}") from e
+
+    def log_tail(self, lines: int = 30) -> str:
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(40)  # gunicorn's graceful timeout is 30 s
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+
+
+def server_env(fake: FakeSlack, database_url: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("SLACK_") and k != "DATABASE_URL"}
+    env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.base_url,
+               PYTHONUNBUFFERED="1")
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def declbot_command() -> list[str]:
+    declbot = Path(sys.executable).with_name("declbot")
+    return [str(declbot), "serve", "--http"] if declbot.exists() else [sys.executable, "-m", "app", "serve", "--http"]
+
+
+def bare_command() -> list[str]:
+    return [sys.executable, str(Path(__file__).with_name("bare_app.py"))]
+
+
+# --------------------------------------------------------------------------------------------
+# CPU accounting from /proc
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def processes() -> dict[int, tuple[int, str, float]]:
+    """Every process: pid → (parent pid, name, CPU seconds used so far)."""
+    out = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8", errors="replace") as f:
+                data = f.read()
+        except OSError:
+            continue
+        name = data[data.index("(") + 1: data.rindex(")")]
+        fields = data[data.rindex(")") + 2:].split()
+        out[int(entry)] = (int(fields[1]), name, (int(fields[11]) + int(fields[12])) / CLK_TCK)
+    return out
+
+
+def machine_busy() -> float:
+    """CPU seconds the whole machine has spent busy (all cores; /proc/stat)."""
+    with open("/proc/stat", encoding="utf-8") as f:
+        values = [int(v) for v in f.readline().split()[1:]]
+    total = sum(values[:8])  # user nice system idle iowait irq softirq steal (guest is in user)
+    return (total - values[3] - values[4]) / CLK_TCK
+
+
+@dataclass
+class CpuSnapshot:
+    at: float
+    busy: float
+    procs: dict[int, tuple[int, str, float]]
+
+    @classmethod
+    def take(cls) -> CpuSnapshot:
+        return cls(time.monotonic(), machine_busy(), processes())
+
+
+def descendants(procs: dict[int, tuple[int, str, float]], root: int) -> set[int]:
+    found = {root}
+    grew = True
+    while grew:
+        more = {pid for pid, (ppid, _, _) in procs.items() if ppid in found and pid not in found}
+        found |= more
+        grew = bool(more)
+    return found & procs.keys()
+
+
+def cpu_used(before: CpuSnapshot, after: CpuSnapshot, pids: set[int]) -> float:
+    """CPU seconds used between the snapshots by these processes (new ones: all of theirs)."""
+    used = 0.0
+    for pid in pids:
+        if pid in after.procs:
+            start = before.procs[pid][2] if pid in before.procs and \
+                before.procs[pid][1] == after.procs[pid][1] else 0.0
+            used += after.procs[pid][2] - start
+    return used
+
+
+@dataclass
+class CpuShares:
+    """Percent of one core, averaged over a run."""
+
+    machine: float
+    server: float
+    postgres: float
+    generator: float
+    fake: float
+    other: float
+    server_ms_per_turn: float
+
+
+def cpu_shares(before: CpuSnapshot, after: CpuSnapshot, server: Served, generator_seconds: float,
+               turns: int) -> CpuShares:
+    seconds = after.at - before.at
+    busy = after.busy - before.busy
+    server_cpu = cpu_used(before, after, descendants(after.procs, server.process.pid))
+    pg = cpu_used(before, after, {pid for pid, (_, name, _) in after.procs.items() if name == "postgres"})
+    me = cpu_used(before, after, {os.getpid()})
+    fake = max(0.0, me - generator_seconds)
+    other = max(0.0, busy - server_cpu - pg - me)
+
+    def pct(value: float) -> float:
+        return 100 * value / seconds if seconds > 0 else 0.0
+
+    return CpuShares(pct(busy), pct(server_cpu), pct(pg), pct(generator_seconds), pct(fake),
+                     pct(other), 1000 * server_cpu / turns if turns else 0.0)
+
+
+# --------------------------------------------------------------------------------------------
+# The script every person follows, and what the app must do for it
+
+
+@dataclass(frozen=True)
+class Step:
+    text: str = ""
+    choice: str | None = None
+    posts: int = 1  # the reply set: messages posted …
+    uploads: int = 0  # … and workbooks uploaded
+
+    @property
+    def replies(self) -> int:
+        return self.posts + self.uploads
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the database holds for one person's conversation."""
+
+    version: int  # turns taken
+    drafts: int
+    form: Form | None
+    history_rows: int
+    change_sets: int
+
+
+class _ReadOnly(Exception):
+    """Raised inside a store turn so that it is rolled back: reading leaves no trace."""
+
+
+def conversation_facts(store: Store, key: str, owner: str) -> Facts | None:
+    if not store.has_conversation(key):
+        return None
+    drafts = len(store.drafts_of(owner))
+    facts: Facts | None = None
+    try:
+        with store.turn(key, owner) as st:
+            draft = st.draft()
+            history = st.history(limit=1_000_000)
+            facts = Facts(st.version, drafts, draft.form if draft else None, len(history),
+                          len({h.turn_id for h in history}))
+            raise _ReadOnly
+    except _ReadOnly:
+        pass
+    return facts
+
+
+def plan_turns(form: Form, directory: Path) -> tuple[list[Step], Facts]:
+    """The person's turns with their reply sets, and the database facts after them, from the
+    engine itself on a scratch SQLite file."""
+    twin = Twin(directory / "twin.sqlite3")
+    user = "UTWIN"
+    try:
+        steps: list[Step] = []
+
+        def take(sent: Step, engine_text: str | None = None) -> None:
+            replies = twin.turn(user, text=sent.text if engine_text is None else engine_text,
+                                choice=sent.choice)
+            steps.append(Step(sent.text, sent.choice, posts_for(replies),
+                              sum(1 for r in replies if r.file is not None)))
+
+        take(Step(GREETING), engine_text="")  # the app takes a first 「你好」 as a greeting
+        for step in walk_script(form):
+            take(Step(step.text, step.choice))
+        take(Step(EXPORT))
+        facts = conversation_facts(twin.store, "twin", f"user:{user}")
+    finally:
+        twin.close()
+    if facts is None or facts.form != form or facts.drafts != 1 or steps[-1].uploads != 1:
+        raise RuntimeError("the twin engine did not draft the seed form and export it")
+    return steps, facts
+
+
+# --------------------------------------------------------------------------------------------
+# One person, one run
+
+
+@dataclass
+class PersonResult:
+    user: str
+    latencies: list[float] = field(default_factory=list)  # ms, per completed turn
+    acks: list[float] = field(default_factory=list)  # ms
+    first_sent: float = 0.0
+    finished: float = 0.0
+    turns: int = 0
+    replies_expected: int = 0
+    problem: str | None = None
+    cpu: float = 0.0  # this thread's CPU seconds
+
+
+def button_message(variant: str, arrivals: list[Arrival], channel: str, value: str) -> Message:
+    """The bot message whose button the person clicks. The bare app's replies have no buttons:
+    its last reply gets one (the payload has the same shape)."""
+    if variant == "declbot":
+        for arrival in reversed(arrivals):
+            message = arrival.message
+            if message is not None and any(b.get("value") == value for b in message.buttons()):
+                return message
+        raise LookupError(f"no message with a {value!r} button in {channel}")
+    last = arrivals[-1].message
+    assert last is not None
+    button = {"type": "button", "action_id": "bare_choice", "value": value,
+              "text": {"type": "plain_text", "text": value}}
+    return Message(channel, last.ts, last.text,
+                   [{"type": "actions", "block_id": "bare", "elements": [button]}])
+
+
+def walk_person(variant: str, endpoint: LoadEndpoint, fake: RecordingSlack, user: str,
+                steps: Sequence[Step], start: threading.Barrier, stop_at: float,
+                turn_timeout: float, out: PersonResult) -> None:
+    channel = dm_of(user)
+    seen = 0
+    try:
+        start.wait()
+        for n, step in enumerate(steps):
+            if time.monotonic() > stop_at:
+                out.problem = f"stopped at turn {n + 1}: --max-seconds reached"
+                return
+            expected = step.replies if variant == "declbot" else 1
+            if step.choice:
+                message = button_message(variant, fake.arrivals(channel), channel, step.choice)
+                response = endpoint.click(user, message, step.choice)
+            else:
+                response = endpoint.dm(user, step.text)
+            if n == 0:
+                out.first_sent = response.sent
+            if response.status != 200:
+                out.problem = f"turn {n + 1}: HTTP {response.status} {response.body[:100]!r}"
+                return
+            out.acks.append(response.elapsed * 1000)
+            arrived = fake.wait_arrivals(channel, seen + expected, turn_timeout)
+            if arrived is None:
+                out.problem = f"turn {n + 1} ({step.choice or step.text[:20]!r}): reply set not " \
+                              f"complete after {turn_timeout:.0f} s"
+                return
+            out.latencies.append((arrived[seen].at - response.sent) * 1000)
+            seen += expected
+            out.turns += 1
+            out.replies_expected = seen
+            out.finished = arrived[seen - 1].at
+    except Exception as e:  # a failed request ends this person's walk; reported, not raised
+        out.problem = f"{type(e).__name__}: {e}"
+    finally:
+        out.cpu = time.thread_time()
+
+
+# --------------------------------------------------------------------------------------------
+# A run: K people at once
+
+
+@dataclass
+class RunResult:
+    variant: str
+    workers: int
+    people: int
+    round: int
+    turns: int = 0
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    acks: list[float] = field(default_factory=list)
+    lost: int = 0
+    doubled: int = 0
+    problems: list[str] = field(default_factory=list)
+    cpu: CpuShares | None = None
+
+    @property
+    def rate(self) -> float:
+        return self.turns / self.seconds if self.seconds > 0 else 0.0
+
+
+def run_load(variant: str, server: Served, fake: RecordingSlack, steps: Sequence[Step],
+             people: int, *, round_no: int, stop_at: float, turn_timeout: float,
+             store: Store | None, twin: Facts | None, seed: Form) -> RunResult:
+    fake.reset()
+    endpoint = LoadEndpoint(server.base, fake)
+    users = [new_user() for _ in range(people)]
+    results = [PersonResult(u) for u in users]
+    start = threading.Barrier(people + 1)
+    threads = [threading.Thread(target=walk_person, name=f"person-{u}",
+                                args=(variant, endpoint, fake, u, steps, start, stop_at,
+                                      turn_timeout, r), daemon=True)
+               for u, r in zip(users, results, strict=True)]
+    for t in threads:
+        t.start()
+    before = CpuSnapshot.take()
+    start.wait()
+    for t in threads:
+        t.join(timeout=max(1.0, stop_at - time.monotonic()) + turn_timeout + REQUEST_TIMEOUT + 5)
+    after = CpuSnapshot.take()
+    run = RunResult(variant, server.workers, people, round_no)
+    done = [r for r in results if r.turns]
+    run.turns = sum(r.turns for r in results)
+    if done:
+        run.seconds = max(r.finished for r in done) - min(r.first_sent for r in done)
+    run.latencies = [x for r in results for x in r.latencies]
+    run.acks = [x for r in results for x in r.acks]
+    run.cpu = cpu_shares(before, after, server, sum(r.cpu for r in results), run.turns)
+    for r, t in zip(results, threads, strict=True):
+        if t.is_alive():
+            run.problems.append(f"{r.user}: still walking after the run's time limit")
+        if r.problem:
+            run.problems.append(f"{r.user}: {r.problem}")
+            run.lost += 1 if r.turns < len(steps) else 0
+    time.sleep(SETTLE_SECONDS)  # a late or doubled reply would arrive now
+    for r in results:
+        check_person(run, variant, fake, r, steps, store, twin, seed)
+    return run
+
+
+def check_person(run: RunResult, variant: str, fake: RecordingSlack, person: PersonResult,
+                 steps: Sequence[Step], store: Store | None, twin: Facts | None, seed: Form) -> None:
+    """Every turn answered once: the replies in the channel, and for declbot the database."""
+    user = person.user
+    arrivals = fake.arrivals(dm_of(user))
+    extra = len(arrivals) - person.replies_expected
+    if extra > 0:
+        run.doubled += extra
+        run.problems.append(f"{user}: {extra} reply(ies) more than its {person.turns} turns call for")
+    if variant == "bare":
+        texts = [a.text for a in arrivals]
+        if len(set(texts)) != len(texts):
+            run.doubled += len(texts) - len(set(texts))
+            run.problems.append(f"{user}: the bare app answered one request twice")
+        return
+    assert store is not None and twin is not None
+    if person.turns < len(steps):
+        return  # its walk was cut short (already counted as lost)
+    facts = conversation_facts(store, dm_key(TEAM, user), f"user:{user}")
+    if facts is None:
+        run.lost += len(steps)
+        run.problems.append(f"{user}: no conversation in the database")
+        return
+    if facts.version != twin.version:
+        if facts.version < twin.version:
+            run.lost += twin.version - facts.version
+        else:
+            run.doubled += facts.version - twin.version
+        run.problems.append(f"{user}: {facts.version} turns taken in the database, "
+                            f"{twin.version} sent")
+    if facts.drafts != 1 or facts.form != seed:
+        run.problems.append(f"{user}: {facts.drafts} draft(s); the active one "
+                            f"{'equals' if facts.form == seed else 'differs from'} the seed")
+    if (facts.history_rows, facts.change_sets) != (twin.history_rows, twin.change_sets):
+        run.problems.append(f"{user}: history has {facts.history_rows} rows in {facts.change_sets} "
+                            f"change sets, expected {twin.history_rows} in {twin.change_sets}")
+
+
+# --------------------------------------------------------------------------------------------
+# Output
+
+
+def run_row(run: RunResult) -> list[object]:
+    cpu = run.cpu
+    assert cpu is not None
+    lat = run.latencies or [0.0]
+    acks = run.acks or [0.0]
+    return [
+        run.variant, run.workers, run.people, run.round + 1, run.turns, f"{run.seconds:.1f}",
+        f"{run.rate:.1f}", ms(percentile(lat, 50)), ms(percentile(lat, 99)), ms(max(lat)),
+        ms(percentile(acks, 99)), f"{run.lost}/{run.doubled}",
+        f"{cpu.machine:.0f}", f"{cpu.server:.0f}", f"{cpu.postgres:.0f}", f"{cpu.generator:.0f}",
+        f"{cpu.fake:.0f}", f"{cpu.other:.0f}", f"{cpu.server_ms_per_turn:.1f}",
+    ]
+
+
+RUN_HEADERS = ["variant", "workers", "K", "round", "turns", "s", "turns/s", "p50 ms", "p99 ms",
+               "max ms", "ack p99 ms", "lost/dup", "CPU% all", "server", "postgres", "loadgen",
+               "fake", "other", "server CPU ms/turn"]
+
+
+@dataclass
+class Combined:
+    """All rounds of one variant × workers × K."""
+
+    runs: list[RunResult]
+
+    @property
+    def rate(self) -> float:
+        seconds = sum(r.seconds for r in self.runs)
+        return sum(r.turns for r in self.runs) / seconds if seconds > 0 else 0.0
+
+    @property
+    def latencies(self) -> list[float]:
+        return [x for r in self.runs for x in r.latencies] or [0.0]
+
+    @property
+    def p99(self) -> float:
+        return percentile(self.latencies, 99)
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "MISSED"
+
+
+def summarize(runs: list[RunResult], workers: Sequence[int], loads: Sequence[int]) -> None:
+    groups: dict[tuple[str, int, int], Combined] = {}
+    for run in runs:
+        groups.setdefault((run.variant, run.workers, run.people), Combined([])).runs.append(run)
+    rows = []
+    for (variant, w, k), c in sorted(groups.items(), key=lambda i: (i[0][1], i[0][2], i[0][0] != "declbot")):
+        lat = c.latencies
+        lost = sum(r.lost for r in c.runs)
+        dup = sum(r.doubled for r in c.runs)
+        mean_cpu = sum(r.cpu.machine for r in c.runs if r.cpu) / len(c.runs)
+        server_cpu = sum(r.cpu.server for r in c.runs if r.cpu) / len(c.runs)
+        rows.append([variant, w, k, len(c.runs), sum(r.turns for r in c.runs), f"{c.rate:.1f}",
+                     ms(percentile(lat, 50)), ms(percentile(lat, 99)), ms(max(lat)),
+                     f"{lost}/{dup}", f"{mean_cpu:.0f}", f"{server_cpu:.0f}"])
+    print()
+    print(table(["variant", "workers", "K", "runs", "turns", "turns/s", "p50 ms", "p99 ms",
+                 "max ms", "lost/dup", "CPU% all", "CPU% server"], rows,
+                title="Summary (all rounds pooled: turns/s = turns ÷ seconds, percentiles over all turns)"))
+
+    print("\nGoal: p99(declbot) ÷ p99(bare) ≤ 1.5 at the same load")
+    for w in workers:
+        for k in loads:
+            ours, bare = groups.get(("declbot", w, k)), groups.get(("bare", w, k))
+            if ours and bare and bare.p99 > 0:
+                r = ours.p99 / bare.p99
+                print(f"  {w} worker(s), K={k}: {ms(ours.p99)} ÷ {ms(bare.p99)} ms = {r:.2f}×  "
+                      f"{verdict(r <= P99_GOAL)}")
+    if 1 in workers and any(w > 1 for w in workers):
+        print("Goal: turns/s(2 workers) ÷ turns/s(1 worker) ≥ 1.7 (declbot; bare for comparison)")
+        for variant in ("declbot", "bare"):
+            for w in (w for w in workers if w > 1):
+                for k in loads:
+                    one, many = groups.get((variant, 1, k)), groups.get((variant, w, k))
+                    if one and many and one.rate > 0:
+                        r = many.rate / one.rate
+                        goal = f"  {verdict(r >= SCALE_GOAL)}" if variant == "declbot" and w == 2 else ""
+                        print(f"  {variant}, K={k}: {w} workers {many.rate:.1f} ÷ 1 worker "
+                              f"{one.rate:.1f} turns/s = {r:.2f}×{goal}")
+    lost = sum(r.lost for r in runs)
+    dup = sum(r.doubled for r in runs)
+    print(f"Goal: no turn lost or applied twice: {lost} lost, {dup} applied twice  "
+          f"{verdict(lost == 0 and dup == 0)}")
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2],
+                        help="gunicorn worker counts to measure (1 2)")
+    parser.add_argument("--loads", type=int, nargs="+", default=[4, 8, 16],
+                        help="people drafting at once (4 8 16)")
+    parser.add_argument("--rounds", type=int, default=2, help="runs of each variant × workers × K")
+    parser.add_argument("--postgres", default=None, help="PostgreSQL URL (a schema is created)")
+    parser.add_argument("--turn-timeout", type=float, default=30.0,
+                        help="seconds a turn's reply set may take before the walk is abandoned")
+    parser.add_argument("--max-seconds", type=float, default=540.0,
+                        help="no run is started and no turn sent after this (540)")
+    args = parser.parse_args()
+    began = time.monotonic()
+    stop_at = began + args.max_seconds
+
+    print("bench_load: many people drafting at once through the Slack app (HTTP, gunicorn)")
+    print("machine:", machine())
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print("versions:", versions("gunicorn", "Flask", "slack_bolt", "slack_sdk", "SQLAlchemy", "psycopg"))
+
+    path = seed_file()
+    if path is None:
+        return 0
+    seed = read_text(path.read_text("utf-8"))
+    pg = args.postgres or os.environ.get("BENCH_DATABASE_URL") or os.environ.get(
+        "TEST_DATABASE_URL") or DEFAULT_POSTGRES
+    if (why := postgres_reachable(pg)) is not None:
+        print(f"SKIPPED: PostgreSQL {make_url(pg).render_as_string()} unreachable ({why})")
+        return 0
+    engine = create_engine(pg, poolclass=NullPool)
+    with engine.connect() as conn:
+        print("PostgreSQL:", str(conn.execute(text("SHOW server_version")).scalar()),
+              "on", make_url(pg).host)
+    engine.dispose()
+
+    runs: list[RunResult] = []
+    with tempfile.TemporaryDirectory(prefix="declbot-load-") as scratch:
+        directory = Path(scratch)
+        steps, twin = plan_turns(seed, directory)
+        print(f"each person: {len(steps)} turns ({sum(1 for s in steps if s.choice)} of them button "
+              f"clicks), {sum(s.posts for s in steps)} posts + {sum(s.uploads for s in steps)} upload; "
+              f"history {twin.history_rows} rows in {twin.change_sets} change sets")
+        gc.collect()
+        gc.freeze()
+        fake = RecordingSlack()
+        try:
+            for w in args.workers:
+                if time.monotonic() > stop_at:
+                    print(f"SKIPPED {w} worker(s): --max-seconds reached")
+                    continue
+                runs += measure_workers(w, args, fake, steps, twin, seed, pg, directory, stop_at)
+        finally:
+            fake.close()
+
+    print()
+    print(table(RUN_HEADERS, [run_row(r) for r in runs], title="Runs"))
+    print("CPU% columns: percent of one core over the run (200 = both cores of a 2-core machine); "
+          "loadgen = the simulated people's threads, fake = the rest of this process (the fake "
+          "Slack), other = the rest of the machine")
+    summarize(runs, args.workers, args.loads)
+    print(f"\ntotal {time.monotonic() - began:.0f} s")
+    return 0
+
+
+def measure_workers(w: int, args: argparse.Namespace, fake: RecordingSlack, steps: list[Step],
+                    twin: Facts, seed: Form, pg: str, directory: Path,
+                    stop_at: float) -> list[RunResult]:
+    runs: list[RunResult] = []
+    with postgres_url(pg) as url:
+        declbot = bare = None
+        store = Store(url)
+        try:
+            declbot = Served("declbot", declbot_command(), w, server_env(fake, url),
+                             directory / f"declbot-{w}.log")
+            bare = Served("bare", bare_command(), w, server_env(fake, None), directory / f"bare-{w}.log")
+            servers = {"declbot": declbot, "bare": bare}
+            for variant, server in servers.items():
+                warm = run_load(variant, server, fake, steps, 2 * w, round_no=-1, stop_at=stop_at,
+                                turn_timeout=args.turn_timeout, store=store, twin=twin, seed=seed)
+                print(f"warm-up {variant}, {w} worker(s): {warm.turns} turns in {warm.seconds:.1f} s"
+                      + (f"; PROBLEMS: {warm.problems[:3]}" if warm.problems else ""), flush=True)
+            for round_no in range(args.rounds):
+                for k in args.loads:
+                    order = ("declbot", "bare") if round_no % 2 == 0 else ("bare", "declbot")
+                    for variant in order:
+                        if time.monotonic() > stop_at:
+                            print(f"SKIPPED {variant} {w} worker(s) K={k}: --max-seconds reached")
+                            continue
+                        run = run_load(variant, servers[variant], fake, steps, k, round_no=round_no,
+                                       stop_at=stop_at, turn_timeout=args.turn_timeout,
+                                       store=store, twin=twin, seed=seed)
+                        runs.append(run)
+                        print("  ".join(str(c) for c in run_row(run)), flush=True)
+                        for problem in run.problems[:5]:
+                            print(f"  PROBLEM: {problem}")
+                        if run.problems:
+                            print(f"  log tail of {variant}:\n{servers[variant].log_tail(15)}")
+        finally:
+            for server in (declbot, bare):
+                if server is not None:
+                    server.stop()
+            store.close()
+    return runs
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
