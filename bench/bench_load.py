@@ -75,13 +75,13 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from bench_engine import DEFAULT_POSTGRES, postgres_reachable, postgres_url
-from common import ROOT, machine, ms, percentile, seed_file, table, versions
+from common import ROOT, machine, ms, percentile, seed_file, table, usable_cores, versions
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
@@ -108,6 +108,9 @@ P99_GOAL = 1.5  # p99(declbot) ÷ p99(bare), at most
 SCALE_GOAL = 1.7  # turns/s(2 workers) ÷ turns/s(1 worker), at least
 REQUEST_TIMEOUT = 15.0
 SETTLE_SECONDS = 1.0
+LISTEN_BACKLOG = 1024
+BUSY_ELSEWHERE = 20.0  # % of a core used by other work that earns a run a note
+QUIET_THRESHOLD = 15.0  # % of a core: a machine busier than this before a run is waited for
 GREETING = "你好"
 EXPORT = "导出"
 
@@ -132,6 +135,10 @@ class RecordingSlack(FakeSlack):
         self._arrived = threading.Condition()
         self._arrivals: dict[str, list[Arrival]] = {}
         super().__init__()
+        # socketserver listens with a backlog of 5: a burst of Web API calls overflows it, the
+        # kernel drops the SYNs and the clients retry a second later. Linux takes a new backlog
+        # from a second listen().
+        self.server.socket.listen(LISTEN_BACKLOG)
 
     def reset(self) -> None:
         super().reset()
@@ -272,8 +279,15 @@ def bare_command() -> list[str]:
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
-def processes() -> dict[int, tuple[int, str, float]]:
-    """Every process: pid → (parent pid, name, CPU seconds used so far)."""
+class Proc(NamedTuple):
+    parent: int
+    name: str
+    started: int  # clock ticks after boot: tells a process from a later one with the same pid
+    cpu: float  # CPU seconds used so far (utime + stime, all its threads)
+
+
+def processes() -> dict[int, Proc]:
+    """Every process, from /proc/<pid>/stat."""
     out = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -284,48 +298,65 @@ def processes() -> dict[int, tuple[int, str, float]]:
         except OSError:
             continue
         name = data[data.index("(") + 1: data.rindex(")")]
-        fields = data[data.rindex(")") + 2:].split()
-        out[int(entry)] = (int(fields[1]), name, (int(fields[11]) + int(fields[12])) / CLK_TCK)
+        fields = data[data.rindex(")") + 2:].split()  # fields[0] is field 3 of proc(5)
+        out[int(entry)] = Proc(int(fields[1]), name, int(fields[19]),
+                               (int(fields[11]) + int(fields[12])) / CLK_TCK)
     return out
 
 
-def machine_busy() -> float:
-    """CPU seconds the whole machine has spent busy (all cores; /proc/stat)."""
+def machine_busy() -> tuple[float, float]:
+    """CPU seconds the whole machine has spent busy (all cores; /proc/stat), and of those in
+    interrupts (irq + softirq: loopback TCP is processed there, charged to no process)."""
     with open("/proc/stat", encoding="utf-8") as f:
         values = [int(v) for v in f.readline().split()[1:]]
     total = sum(values[:8])  # user nice system idle iowait irq softirq steal (guest is in user)
-    return (total - values[3] - values[4]) / CLK_TCK
+    return (total - values[3] - values[4]) / CLK_TCK, (values[5] + values[6]) / CLK_TCK
+
+
+def listen_overflows() -> int:
+    """Connections the kernel dropped because a listen queue was full (TcpExt ListenOverflows;
+    the client retries its SYN a second later)."""
+    try:
+        with open("/proc/net/netstat", encoding="utf-8") as f:
+            lines = [line.split() for line in f]
+    except OSError:
+        return 0
+    for names, values in zip(lines[::2], lines[1::2], strict=False):
+        if names and names[0] == "TcpExt:" and "ListenOverflows" in names:
+            return int(values[names.index("ListenOverflows")])
+    return 0
 
 
 @dataclass
 class CpuSnapshot:
     at: float
     busy: float
-    procs: dict[int, tuple[int, str, float]]
+    irq: float
+    procs: dict[int, Proc]
+    overflows: int
 
     @classmethod
     def take(cls) -> CpuSnapshot:
-        return cls(time.monotonic(), machine_busy(), processes())
+        return cls(time.monotonic(), *machine_busy(), processes(), listen_overflows())
 
 
-def descendants(procs: dict[int, tuple[int, str, float]], root: int) -> set[int]:
+def descendants(procs: dict[int, Proc], root: int) -> set[int]:
     found = {root}
     grew = True
     while grew:
-        more = {pid for pid, (ppid, _, _) in procs.items() if ppid in found and pid not in found}
+        more = {pid for pid, p in procs.items() if p.parent in found and pid not in found}
         found |= more
         grew = bool(more)
     return found & procs.keys()
 
 
 def cpu_used(before: CpuSnapshot, after: CpuSnapshot, pids: set[int]) -> float:
-    """CPU seconds used between the snapshots by these processes (new ones: all of theirs)."""
+    """CPU seconds used between the snapshots by these processes (one started in between:
+    all of its own; one that ended in between is not seen)."""
     used = 0.0
-    for pid in pids:
-        if pid in after.procs:
-            start = before.procs[pid][2] if pid in before.procs and \
-                before.procs[pid][1] == after.procs[pid][1] else 0.0
-            used += after.procs[pid][2] - start
+    for pid in pids & after.procs.keys():
+        now, then = after.procs[pid], before.procs.get(pid)
+        used += now.cpu - (then.cpu if then is not None and then.started == now.started else 0.0)
     return used
 
 
@@ -340,23 +371,53 @@ class CpuShares:
     fake: float
     other: float
     server_ms_per_turn: float
+    overflows: int
+    irq: float = 0.0
+    others: list[tuple[str, float]] = field(default_factory=list)  # busiest other processes
+    #: CPU ms per turn of everything the run needs: server, PostgreSQL, this process (the load
+    #: generator and the fake Slack) and interrupts (loopback TCP).
+    total_ms_per_turn: float = 0.0
 
 
-def cpu_shares(before: CpuSnapshot, after: CpuSnapshot, server: Served, generator_seconds: float,
-               turns: int) -> CpuShares:
+def cpu_shares(before: CpuSnapshot, after: CpuSnapshot, server: Served, idle: Sequence[Served],
+               generator_seconds: float, turns: int) -> CpuShares:
     seconds = after.at - before.at
     busy = after.busy - before.busy
-    server_cpu = cpu_used(before, after, descendants(after.procs, server.process.pid))
-    pg = cpu_used(before, after, {pid for pid, (_, name, _) in after.procs.items() if name == "postgres"})
+    server_pids = descendants(after.procs, server.process.pid)
+    pg_pids = {pid for pid, p in after.procs.items() if p.name == "postgres"}
+    server_cpu = cpu_used(before, after, server_pids)
+    pg = cpu_used(before, after, pg_pids)
     me = cpu_used(before, after, {os.getpid()})
     fake = max(0.0, me - generator_seconds)
-    other = max(0.0, busy - server_cpu - pg - me)
+    irq = after.irq - before.irq
+    other = max(0.0, busy - server_cpu - pg - me - irq)
 
     def pct(value: float) -> float:
         return 100 * value / seconds if seconds > 0 else 0.0
 
+    # The rest of the machine's busiest: the idle server of the other variant by that name.
+    labels = {pid: f"idle {s.name} ({s.workers}w) server" for s in idle for pid in descendants(after.procs, s.process.pid)}
+    rest: dict[str, float] = {}
+    for pid in after.procs.keys() - server_pids - pg_pids - {os.getpid()}:
+        label = labels.get(pid) or f"{after.procs[pid].name}[{pid}]"
+        rest[label] = rest.get(label, 0.0) + cpu_used(before, after, {pid})
+    busiest = sorted(((k, pct(v)) for k, v in rest.items() if pct(v) >= 1), key=lambda kv: -kv[1])
     return CpuShares(pct(busy), pct(server_cpu), pct(pg), pct(generator_seconds), pct(fake),
-                     pct(other), 1000 * server_cpu / turns if turns else 0.0)
+                     pct(other), 1000 * server_cpu / turns if turns else 0.0,
+                     after.overflows - before.overflows, pct(irq), busiest[:4],
+                     1000 * (server_cpu + pg + me + irq) / turns if turns else 0.0)
+
+
+def wait_for_quiet(limit: float, threshold: float) -> float:
+    """Wait (at most ``limit`` seconds) until the machine, our idle servers included, is
+    below ``threshold`` % of one core busy over half a second; the last such reading."""
+    deadline = time.monotonic() + limit
+    while True:
+        busy0, at0 = machine_busy()[0], time.monotonic()
+        time.sleep(0.5)
+        busy = 100 * (machine_busy()[0] - busy0) / (time.monotonic() - at0)
+        if busy < threshold or time.monotonic() >= deadline:
+            return busy
 
 
 # --------------------------------------------------------------------------------------------
@@ -524,6 +585,7 @@ class RunResult:
     doubled: int = 0
     problems: list[str] = field(default_factory=list)
     cpu: CpuShares | None = None
+    quiet_before: float | None = None  # the machine's busy % of a core just before the run
 
     @property
     def rate(self) -> float:
@@ -532,8 +594,11 @@ class RunResult:
 
 def run_load(variant: str, server: Served, fake: RecordingSlack, steps: Sequence[Step],
              people: int, *, round_no: int, stop_at: float, turn_timeout: float,
-             store: Store | None, twin: Facts | None, seed: Form) -> RunResult:
+             store: Store | None, twin: Facts | None, seed: Form, idle: Sequence[Served] = (),
+             quiet: tuple[float, float] | None = None) -> RunResult:
+    """K people walk at once; ``quiet``: (seconds, % of a core) to wait for a quiet machine."""
     fake.reset()
+    quiet_before = wait_for_quiet(*quiet) if quiet else None
     endpoint = LoadEndpoint(server.base, fake)
     users = [new_user() for _ in range(people)]
     results = [PersonResult(u) for u in users]
@@ -556,7 +621,8 @@ def run_load(variant: str, server: Served, fake: RecordingSlack, steps: Sequence
         run.seconds = max(r.finished for r in done) - min(r.first_sent for r in done)
     run.latencies = [x for r in results for x in r.latencies]
     run.acks = [x for r in results for x in r.acks]
-    run.cpu = cpu_shares(before, after, server, sum(r.cpu for r in results), run.turns)
+    run.cpu = cpu_shares(before, after, server, idle, sum(r.cpu for r in results), run.turns)
+    run.quiet_before = quiet_before
     for r, t in zip(results, threads, strict=True):
         if t.is_alive():
             run.problems.append(f"{r.user}: still walking after the run's time limit")
@@ -621,13 +687,14 @@ def run_row(run: RunResult) -> list[object]:
         f"{run.rate:.1f}", ms(percentile(lat, 50)), ms(percentile(lat, 99)), ms(max(lat)),
         ms(percentile(acks, 99)), f"{run.lost}/{run.doubled}",
         f"{cpu.machine:.0f}", f"{cpu.server:.0f}", f"{cpu.postgres:.0f}", f"{cpu.generator:.0f}",
-        f"{cpu.fake:.0f}", f"{cpu.other:.0f}", f"{cpu.server_ms_per_turn:.1f}",
+        f"{cpu.fake:.0f}", f"{cpu.irq:.0f}", f"{cpu.other:.0f}", f"{cpu.server_ms_per_turn:.1f}",
+        f"{cpu.total_ms_per_turn:.1f}", cpu.overflows,
     ]
 
 
 RUN_HEADERS = ["variant", "workers", "K", "round", "turns", "s", "turns/s", "p50 ms", "p99 ms",
                "max ms", "ack p99 ms", "lost/dup", "CPU% all", "server", "postgres", "loadgen",
-               "fake", "other", "server CPU ms/turn"]
+               "fake", "irq", "other", "server CPU ms/turn", "all CPU ms/turn", "SYN drops"]
 
 
 @dataclass
@@ -649,6 +716,10 @@ class Combined:
     def p99(self) -> float:
         return percentile(self.latencies, 99)
 
+    def mean(self, pick: Callable[[CpuShares], float]) -> float:
+        shares = [pick(r.cpu) for r in self.runs if r.cpu is not None]
+        return sum(shares) / len(shares) if shares else 0.0
+
 
 def verdict(met: bool) -> str:
     return "met" if met else "MISSED"
@@ -663,14 +734,16 @@ def summarize(runs: list[RunResult], workers: Sequence[int], loads: Sequence[int
         lat = c.latencies
         lost = sum(r.lost for r in c.runs)
         dup = sum(r.doubled for r in c.runs)
-        mean_cpu = sum(r.cpu.machine for r in c.runs if r.cpu) / len(c.runs)
-        server_cpu = sum(r.cpu.server for r in c.runs if r.cpu) / len(c.runs)
         rows.append([variant, w, k, len(c.runs), sum(r.turns for r in c.runs), f"{c.rate:.1f}",
                      ms(percentile(lat, 50)), ms(percentile(lat, 99)), ms(max(lat)),
-                     f"{lost}/{dup}", f"{mean_cpu:.0f}", f"{server_cpu:.0f}"])
+                     f"{lost}/{dup}", f"{c.mean(lambda u: u.machine):.0f}",
+                     f"{c.mean(lambda u: u.server):.0f}", f"{c.mean(lambda u: u.other):.0f}",
+                     f"{c.mean(lambda u: u.server_ms_per_turn):.1f}",
+                     f"{c.mean(lambda u: u.total_ms_per_turn):.1f}"])
     print()
     print(table(["variant", "workers", "K", "runs", "turns", "turns/s", "p50 ms", "p99 ms",
-                 "max ms", "lost/dup", "CPU% all", "CPU% server"], rows,
+                 "max ms", "lost/dup", "CPU% all", "CPU% server", "CPU% other",
+                 "server CPU ms/turn", "all CPU ms/turn"], rows,
                 title="Summary (all rounds pooled: turns/s = turns ÷ seconds, percentiles over all turns)"))
 
     print("\nGoal: p99(declbot) ÷ p99(bare) ≤ 1.5 at the same load")
@@ -680,7 +753,9 @@ def summarize(runs: list[RunResult], workers: Sequence[int], loads: Sequence[int
             if ours and bare and bare.p99 > 0:
                 r = ours.p99 / bare.p99
                 print(f"  {w} worker(s), K={k}: {ms(ours.p99)} ÷ {ms(bare.p99)} ms = {r:.2f}×  "
-                      f"{verdict(r <= P99_GOAL)}")
+                      f"{verdict(r <= P99_GOAL)}  (server CPU per turn: declbot "
+                      f"{ours.mean(lambda u: u.server_ms_per_turn):.1f} ms, bare "
+                      f"{bare.mean(lambda u: u.server_ms_per_turn):.1f} ms)")
     if 1 in workers and any(w > 1 for w in workers):
         print("Goal: turns/s(2 workers) ÷ turns/s(1 worker) ≥ 1.7 (declbot; bare for comparison)")
         for variant in ("declbot", "bare"):
@@ -692,6 +767,13 @@ def summarize(runs: list[RunResult], workers: Sequence[int], loads: Sequence[int
                         goal = f"  {verdict(r >= SCALE_GOAL)}" if variant == "declbot" and w == 2 else ""
                         print(f"  {variant}, K={k}: {w} workers {many.rate:.1f} ÷ 1 worker "
                               f"{one.rate:.1f} turns/s = {r:.2f}×{goal}")
+                        if variant == "declbot" and w == 2:
+                            per_turn = many.mean(lambda u: u.total_ms_per_turn)
+                            cores = usable_cores()
+                            print(f"      CPU ceiling: {cores} cores × 1000 ÷ {per_turn:.1f} ms "
+                                  f"of CPU per turn (server, PostgreSQL, load generator, fake "
+                                  f"Slack, interrupts) = {cores * 1000 / per_turn:.0f} turns/s; "
+                                  f"1.7 × 1 worker = {SCALE_GOAL * one.rate:.0f} turns/s")
     lost = sum(r.lost for r in runs)
     dup = sum(r.doubled for r in runs)
     print(f"Goal: no turn lost or applied twice: {lost} lost, {dup} applied twice  "
@@ -713,6 +795,15 @@ def main() -> int:
                         help="seconds a turn's reply set may take before the walk is abandoned")
     parser.add_argument("--max-seconds", type=float, default=540.0,
                         help="no run is started and no turn sent after this (540)")
+    parser.add_argument("--quiet-wait", type=float, default=15.0,
+                        help="seconds to wait before each run for other work on the machine to "
+                             f"calm down (below {QUIET_THRESHOLD:.0f} %% of a core; 0: no wait)")
+    parser.add_argument("--retries", type=int, default=2,
+                        help="times a run disturbed by other work on the machine (over "
+                             f"{BUSY_ELSEWHERE:.0f} %% of a core) is repeated; the least disturbed "
+                             "attempt is kept (2)")
+    parser.add_argument("--logs", type=Path, default=None,
+                        help="keep the servers' logs in this directory (default: discarded)")
     args = parser.parse_args()
     began = time.monotonic()
     stop_at = began + args.max_seconds
@@ -746,65 +837,89 @@ def main() -> int:
               f"history {twin.history_rows} rows in {twin.change_sets} change sets")
         gc.collect()
         gc.freeze()
+        logs = args.logs or directory
+        logs.mkdir(parents=True, exist_ok=True)
         fake = RecordingSlack()
         try:
-            for w in args.workers:
-                if time.monotonic() > stop_at:
-                    print(f"SKIPPED {w} worker(s): --max-seconds reached")
-                    continue
-                runs += measure_workers(w, args, fake, steps, twin, seed, pg, directory, stop_at)
+            with postgres_url(pg) as url:
+                runs = measure(args, fake, steps, twin, seed, url, logs, stop_at)
         finally:
             fake.close()
 
     print()
-    print(table(RUN_HEADERS, [run_row(r) for r in runs], title="Runs"))
+    print(table(RUN_HEADERS, [run_row(r) for r in runs], title="Runs (the one kept of each attempt)"))
     print("CPU% columns: percent of one core over the run (200 = both cores of a 2-core machine); "
           "loadgen = the simulated people's threads, fake = the rest of this process (the fake "
-          "Slack), other = the rest of the machine")
+          "Slack), irq = interrupts (loopback TCP), other = the rest of the machine")
     summarize(runs, args.workers, args.loads)
     print(f"\ntotal {time.monotonic() - began:.0f} s")
     return 0
 
 
-def measure_workers(w: int, args: argparse.Namespace, fake: RecordingSlack, steps: list[Step],
-                    twin: Facts, seed: Form, pg: str, directory: Path,
-                    stop_at: float) -> list[RunResult]:
+def measure(args: argparse.Namespace, fake: RecordingSlack, steps: list[Step], twin: Facts,
+            seed: Form, url: str, logs: Path, stop_at: float) -> list[RunResult]:
+    """Start every server, warm each up, then run every variant × workers × K, interleaved."""
     runs: list[RunResult] = []
-    with postgres_url(pg) as url:
-        declbot = bare = None
-        store = Store(url)
-        try:
-            declbot = Served("declbot", declbot_command(), w, server_env(fake, url),
-                             directory / f"declbot-{w}.log")
-            bare = Served("bare", bare_command(), w, server_env(fake, None), directory / f"bare-{w}.log")
-            servers = {"declbot": declbot, "bare": bare}
-            for variant, server in servers.items():
-                warm = run_load(variant, server, fake, steps, 2 * w, round_no=-1, stop_at=stop_at,
-                                turn_timeout=args.turn_timeout, store=store, twin=twin, seed=seed)
-                print(f"warm-up {variant}, {w} worker(s): {warm.turns} turns in {warm.seconds:.1f} s"
-                      + (f"; PROBLEMS: {warm.problems[:3]}" if warm.problems else ""), flush=True)
-            for round_no in range(args.rounds):
-                for k in args.loads:
-                    order = ("declbot", "bare") if round_no % 2 == 0 else ("bare", "declbot")
-                    for variant in order:
-                        if time.monotonic() > stop_at:
-                            print(f"SKIPPED {variant} {w} worker(s) K={k}: --max-seconds reached")
-                            continue
-                        run = run_load(variant, servers[variant], fake, steps, k, round_no=round_no,
+    servers: dict[tuple[str, int], Served] = {}
+    store = Store(url)
+    try:
+        for w in args.workers:
+            servers["declbot", w] = Served("declbot", declbot_command(), w, server_env(fake, url),
+                                           logs / f"declbot-{w}.log")
+            servers["bare", w] = Served("bare", bare_command(), w, server_env(fake, None),
+                                        logs / f"bare-{w}.log")
+        for (variant, w), server in servers.items():
+            warm = run_load(variant, server, fake, steps, 2 * w, round_no=-1, stop_at=stop_at,
+                            turn_timeout=args.turn_timeout, store=store, twin=twin, seed=seed)
+            print(f"warm-up {variant}, {w} worker(s): {warm.turns} turns in {warm.seconds:.1f} s"
+                  + (f"; PROBLEMS: {warm.problems[:3]}" if warm.problems else ""), flush=True)
+        print("  ".join(RUN_HEADERS))
+        for round_no in range(args.rounds):
+            for k in args.loads:
+                order = [(v, w) for w in args.workers for v in ("declbot", "bare")]
+                for variant, w in order if round_no % 2 == 0 else order[::-1]:
+                    if time.monotonic() > stop_at:
+                        print(f"SKIPPED {variant} {w} worker(s) K={k}: --max-seconds reached")
+                        continue
+                    server = servers[variant, w]
+                    idle = [s for s in servers.values() if s is not server]
+                    kept: RunResult | None = None
+                    for attempt in range(1 + args.retries):
+                        if attempt and time.monotonic() > stop_at:
+                            break
+                        run = run_load(variant, server, fake, steps, k, round_no=round_no,
                                        stop_at=stop_at, turn_timeout=args.turn_timeout,
-                                       store=store, twin=twin, seed=seed)
-                        runs.append(run)
-                        print("  ".join(str(c) for c in run_row(run)), flush=True)
-                        for problem in run.problems[:5]:
-                            print(f"  PROBLEM: {problem}")
-                        if run.problems:
-                            print(f"  log tail of {variant}:\n{servers[variant].log_tail(15)}")
-        finally:
-            for server in (declbot, bare):
-                if server is not None:
-                    server.stop()
-            store.close()
+                                       store=store, twin=twin, seed=seed, idle=idle,
+                                       quiet=(args.quiet_wait, QUIET_THRESHOLD))
+                        report_run(run, server)
+                        assert run.cpu is not None
+                        if kept is None or kept.cpu is None or run.cpu.other < kept.cpu.other:
+                            kept = run
+                        if run.cpu.other <= BUSY_ELSEWHERE or run.problems:
+                            break
+                        print("  (disturbed by other work: run again)")
+                    if kept is not None:
+                        runs.append(kept)
+                        if kept.cpu and kept.cpu.other > BUSY_ELSEWHERE:
+                            print(f"  kept the least disturbed attempt ({kept.cpu.other:.0f} % other)")
+    finally:
+        for server in servers.values():
+            server.stop()
+        store.close()
     return runs
+
+
+def report_run(run: RunResult, server: Served) -> None:
+    print("  ".join(str(c) for c in run_row(run)), flush=True)
+    if run.cpu and run.cpu.other > BUSY_ELSEWHERE:
+        busiest = ", ".join(f"{name} {p:.0f} %" for name, p in run.cpu.others)
+        print(f"  NOTE: the rest of the machine used {run.cpu.other:.0f} % of a core during this "
+              f"run (busiest still running at its end: {busiest or 'none'}); busy just before "
+              f"it: {run.quiet_before or 0:.0f} %")
+    for problem in run.problems[:5]:
+        print(f"  PROBLEM: {problem}")
+    if run.problems:
+        print(f"  log tail of {server.name} ({server.workers} worker(s)):\n{server.log_tail(15)}")
 
 
 if __name__ == "__main__":

@@ -25,9 +25,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "upload_failed": ("表格「{name}」已生成，但上传到 Slack 失败（{error}）。请稍后说「导出」再试一次。",
                       "The workbook '{name}' is ready but uploading it to Slack failed ({error}). "
                       "Say 'export' again later."),
-    "post_failed": ("抱歉，回复没能完整发出（Slack 出错：{error}）。请稍后再发一次。",
-                    "Sorry, the reply could not be sent in full (Slack error: {error}). "
-                    "Please send your message again later."),
+    # The turn was applied before its reply was posted: sending the message again would
+    # answer the next question with it, so the person is pointed at 「进度」 instead.
+    "post_failed": ("抱歉，回复没能完整发出（Slack 出错：{error}）。你刚才的消息可能已经记下了："
+                    "请先说「进度」看看，不要直接重发。",
+                    "Sorry, the reply could not be sent in full (Slack error: {error}). Your message "
+                    "may already have been recorded: say 'status' to check before sending it again."),
     # --- slash command -----------------------------------------------------------------------
     "command_usage": ("用法：/declbot new（新建草稿）| status（进度）| check（检查）| export（导出表格）| help（帮助）",
                       "Usage: /declbot new | status | check | export | help"),
