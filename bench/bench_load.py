@@ -283,11 +283,13 @@ class Proc(NamedTuple):
     parent: int
     name: str
     started: int  # clock ticks after boot: tells a process from a later one with the same pid
-    cpu: float  # CPU seconds used so far (utime + stime, all its threads)
+    cpu: float  # CPU seconds used so far: its own and its exited children's (see processes)
 
 
 def processes() -> dict[int, Proc]:
-    """Every process, from /proc/<pid>/stat."""
+    """Every process, from /proc/<pid>/stat. A process's CPU includes that of its children that
+    have exited (cutime + cstime): PostgreSQL backends of connections opened and closed during a
+    run are thereby charged to the postmaster, not lost."""
     out = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -300,7 +302,7 @@ def processes() -> dict[int, Proc]:
         name = data[data.index("(") + 1: data.rindex(")")]
         fields = data[data.rindex(")") + 2:].split()  # fields[0] is field 3 of proc(5)
         out[int(entry)] = Proc(int(fields[1]), name, int(fields[19]),
-                               (int(fields[11]) + int(fields[12])) / CLK_TCK)
+                               sum(int(v) for v in fields[11:15]) / CLK_TCK)
     return out
 
 
@@ -406,6 +408,24 @@ def cpu_shares(before: CpuSnapshot, after: CpuSnapshot, server: Served, idle: Se
                      pct(other), 1000 * server_cpu / turns if turns else 0.0,
                      after.overflows - before.overflows, pct(irq), busiest[:4],
                      1000 * (server_cpu + pg + me + irq) / turns if turns else 0.0)
+
+
+class PgCounters:
+    """Sessions opened and transactions committed or rolled back in the whole database
+    (pg_stat_database; any other client of the same database is counted too)."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = create_engine(url, poolclass=NullPool)
+
+    def read(self) -> tuple[int, int]:
+        with self.engine.connect() as conn:
+            row = conn.execute(text(
+                "SELECT sessions, xact_commit + xact_rollback FROM pg_stat_database "
+                "WHERE datname = current_database()")).one()
+        return int(row[0]), int(row[1])
+
+    def close(self) -> None:
+        self.engine.dispose()
 
 
 def wait_for_quiet(limit: float, threshold: float) -> float:
@@ -586,6 +606,8 @@ class RunResult:
     problems: list[str] = field(default_factory=list)
     cpu: CpuShares | None = None
     quiet_before: float | None = None  # the machine's busy % of a core just before the run
+    pg_sessions: float | None = None  # PostgreSQL sessions opened per turn
+    pg_transactions: float | None = None  # PostgreSQL transactions per turn
 
     @property
     def rate(self) -> float:
@@ -595,10 +617,12 @@ class RunResult:
 def run_load(variant: str, server: Served, fake: RecordingSlack, steps: Sequence[Step],
              people: int, *, round_no: int, stop_at: float, turn_timeout: float,
              store: Store | None, twin: Facts | None, seed: Form, idle: Sequence[Served] = (),
-             quiet: tuple[float, float] | None = None) -> RunResult:
+             quiet: tuple[float, float] | None = None,
+             counters: PgCounters | None = None) -> RunResult:
     """K people walk at once; ``quiet``: (seconds, % of a core) to wait for a quiet machine."""
     fake.reset()
     quiet_before = wait_for_quiet(*quiet) if quiet else None
+    pg_before = counters.read() if counters else None
     endpoint = LoadEndpoint(server.base, fake)
     users = [new_user() for _ in range(people)]
     results = [PersonResult(u) for u in users]
@@ -630,6 +654,11 @@ def run_load(variant: str, server: Served, fake: RecordingSlack, steps: Sequence
             run.problems.append(f"{r.user}: {r.problem}")
             run.lost += 1 if r.turns < len(steps) else 0
     time.sleep(SETTLE_SECONDS)  # a late or doubled reply would arrive now
+    if counters and pg_before and run.turns:
+        sessions, transactions = counters.read()
+        # Each reading opens a session of its own: the first one is counted in the second.
+        run.pg_sessions = (sessions - pg_before[0] - 1) / run.turns
+        run.pg_transactions = (transactions - pg_before[1] - 1) / run.turns
     for r in results:
         check_person(run, variant, fake, r, steps, store, twin, seed)
     return run
@@ -689,12 +718,15 @@ def run_row(run: RunResult) -> list[object]:
         f"{cpu.machine:.0f}", f"{cpu.server:.0f}", f"{cpu.postgres:.0f}", f"{cpu.generator:.0f}",
         f"{cpu.fake:.0f}", f"{cpu.irq:.0f}", f"{cpu.other:.0f}", f"{cpu.server_ms_per_turn:.1f}",
         f"{cpu.total_ms_per_turn:.1f}", cpu.overflows,
+        "-" if run.pg_transactions is None else f"{run.pg_transactions:.1f}",
+        "-" if run.pg_sessions is None else f"{run.pg_sessions:.2f}",
     ]
 
 
 RUN_HEADERS = ["variant", "workers", "K", "round", "turns", "s", "turns/s", "p50 ms", "p99 ms",
                "max ms", "ack p99 ms", "lost/dup", "CPU% all", "server", "postgres", "loadgen",
-               "fake", "irq", "other", "server CPU ms/turn", "all CPU ms/turn", "SYN drops"]
+               "fake", "irq", "other", "server CPU ms/turn", "all CPU ms/turn", "SYN drops",
+               "PG xacts/turn", "PG sessions/turn"]
 
 
 @dataclass
@@ -862,6 +894,7 @@ def measure(args: argparse.Namespace, fake: RecordingSlack, steps: list[Step], t
     runs: list[RunResult] = []
     servers: dict[tuple[str, int], Served] = {}
     store = Store(url)
+    counters = PgCounters(url)
     try:
         for w in args.workers:
             servers["declbot", w] = Served("declbot", declbot_command(), w, server_env(fake, url),
@@ -890,7 +923,8 @@ def measure(args: argparse.Namespace, fake: RecordingSlack, steps: list[Step], t
                         run = run_load(variant, server, fake, steps, k, round_no=round_no,
                                        stop_at=stop_at, turn_timeout=args.turn_timeout,
                                        store=store, twin=twin, seed=seed, idle=idle,
-                                       quiet=(args.quiet_wait, QUIET_THRESHOLD))
+                                       quiet=(args.quiet_wait, QUIET_THRESHOLD),
+                                       counters=counters)
                         report_run(run, server)
                         assert run.cpu is not None
                         if kept is None or kept.cpu is None or run.cpu.other < kept.cpu.other:
@@ -906,6 +940,7 @@ def measure(args: argparse.Namespace, fake: RecordingSlack, steps: list[Step], t
         for server in servers.values():
             server.stop()
         store.close()
+        counters.close()
     return runs
 
 

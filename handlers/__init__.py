@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import actions, commands, home, mentions, messages, middleware
+from handlers import actions, commands, early, home, mentions, messages, middleware
 from handlers.deps import Deps
 
 #: Events the app subscribes to (manifest.yml settings.event_subscriptions.bot_events).
@@ -38,6 +38,7 @@ __all__ = ["BOT_EVENTS", "BOT_SCOPES", "Deps", "register_all"]
 
 def register_all(app: App, deps: Deps) -> None:
     middleware.register(app, deps.store)
+    early.register(app, deps)
     messages.register(app, deps)
     mentions.register(app, deps)
     commands.register(app, deps)

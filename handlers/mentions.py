@@ -8,13 +8,19 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from handlers.deps import Deps
+from handlers.early import applied, raise_if_failed
 from handlers.places import is_dm_channel, thread_place
 from handlers.slack_text import typed_text
-from handlers.turns import converse
+from handlers.turns import converse, deliver
 
 
 def handle_mention(deps: Deps, client: WebClient, context: BoltContext, event: dict[str, Any],
                    event_id: str | None = None) -> None:
+    done = applied(context)
+    if done is not None:  # applied before the acknowledgement: only the replies are left
+        deliver(deps, client, done[0], event["user"], done[1])
+        raise_if_failed(context)
+        return
     channel = event["channel"]
     if is_dm_channel(channel):  # a DM is answered from its message event
         return

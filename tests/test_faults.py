@@ -181,19 +181,21 @@ def test_a_worker_killed_mid_conversation_loses_nothing(start_server: Callable[.
     retried = endpoint.exchange(person.channel, 1, lambda: endpoint.event(event, event_id=event_id, retry_num=1))
     assert "已记录：其他资金 5,000.00" in retried[0].shown()
 
-    # A worker killed in the middle of a turn, after Slack got its answer: the turn waits for
-    # its conversation (locked from outside) when its worker dies. Nothing of it is saved;
-    # Slack's retry of the event (its answer may have been lost with the worker) is applied
-    # once, and later retries are dropped.
+    # A worker killed in the middle of a turn: a typed answer is applied before Slack gets its
+    # answer, so the turn (waiting for its conversation, locked from outside) dies with its
+    # worker and Slack gets no answer. Nothing of it is saved; Slack's retry is applied once,
+    # and later retries are dropped.
     event_id, event = unique("EvKilled"), dm_event(person.user, "6000", endpoint.ts())
     seen = len(person.messages())
     with db.hold_conversation(person.key) as hold:
-        assert endpoint.event(event, event_id=event_id).status == 200
+        flight = InFlight(lambda: endpoint.event(event, event_id=event_id))
         [port] = hold.wait_blocked(1)
         victim = workers.owner_of(port)
         assert victim is not None, "no worker holds the waiting turn"
         workers.kill(victim)
         wait_until(lambda: victim not in workers.pids(), 10, "the worker to die")
+        flight.join()
+    assert flight.status != 200, "Slack got an answer for a turn that was never applied"
     person.hears_nothing_more(seen)
     assert (db.form(person.owner) or {})["budget"]["special_fiscal_funds"] is None
     retried = endpoint.exchange(person.channel, 1, lambda: endpoint.event(event, event_id=event_id, retry_num=1))
@@ -264,10 +266,11 @@ def test_postgres_unreachable_for_a_few_seconds(start_server: Callable[..., Serv
         # person is told, the turn's transaction is gone, the next one works.
         seen = len(person.messages())
         with server.db.hold_conversation(person.key) as hold:
-            assert server.endpoint.dm(person.user, "1000").status == 200
+            flight = InFlight(lambda: server.endpoint.dm(person.user, "1000"))
             hold.wait_blocked(1)
             proxy.stop()
             told = server.endpoint.replies(person.channel, seen + 1)[seen:]
+        assert flight.join().status == 200  # answered: the person was told
         assert first_lines(told) == [STORE_DOWN]
         proxy.start()
         assert db.form(person.owner)["budget"]["fiscal_appropriation"] is None  # type: ignore[index]

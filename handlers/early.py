@@ -1,0 +1,82 @@
+"""A typed message is applied before Slack gets its acknowledgement; only the replies are
+posted after it.
+
+Bolt acknowledges an event before its listener runs, so a process that dies in the listener
+would lose the message without a word (Slack, answered, does not retry). Applying the turn
+here, in middleware that runs before the acknowledgement, closes that gap: either the turn is
+committed and then acknowledged, or Slack gets no answer and retries, and the retry — which the
+engine applies at most once — is taken by another process. A turn takes milliseconds; shared
+files (which must be downloaded first) still go through the listener.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App, BoltContext, BoltResponse
+
+from bot.messages import msg
+from bot.types import Reply, Turn
+from handlers.deps import Deps
+from handlers.places import Place, is_dm_channel, thread_place
+from handlers.slack_text import typed_text
+
+#: Context key: (place, replies) of a turn applied before the acknowledgement.
+APPLIED = "declbot_applied_turn"
+#: Context key: the unexpected error of that turn, raised again once the person was told.
+FAILED = "declbot_applied_turn_error"
+
+
+def text_turn(deps: Deps, body: dict[str, Any], context: BoltContext) -> tuple[Place, Turn] | None:
+    """The conversation turn a typed message (no files) is, or None when it is not one."""
+    from handlers.messages import message_place
+    from handlers.turns import opening_text
+
+    if body.get("type") != "event_callback":
+        return None
+    event = body.get("event") or {}
+    if event.get("files") or not event.get("user"):
+        return None
+    if event.get("type") == "message":
+        place = message_place(deps, event, context.team_id or "", context.bot_user_id)
+    elif event.get("type") == "app_mention" and not is_dm_channel(event.get("channel", "")):
+        place = thread_place(event["channel"], event.get("thread_ts") or event["ts"])
+    else:
+        return None
+    if place is None:
+        return None
+    text = opening_text(deps, place, typed_text(event.get("text") or "", context.bot_user_id))
+    return place, Turn(
+        place.conversation, event["user"], text=text, shared=place.shared,
+        event_id=body.get("event_id"), order_key=event.get("ts"),
+    )
+
+
+def applied(context: BoltContext) -> tuple[Place, list[Reply]] | None:
+    """The turn this request applied before its acknowledgement, if any."""
+    return context.get(APPLIED)
+
+
+def raise_if_failed(context: BoltContext) -> None:
+    """After the apology was posted: hand the error to the app's error handler (which logs it
+    and releases the event's claim so that Slack's retry is processed)."""
+    error = context.get(FAILED)
+    if error is not None:
+        raise error
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.middleware
+    def apply_before_ack(body: dict[str, Any], context: BoltContext,
+                         next: Callable[[], None]) -> BoltResponse | None:
+        found = text_turn(deps, body, context)
+        if found is not None:
+            place, turn = found
+            try:
+                context[APPLIED] = (place, deps.engine.handle(turn))
+            except Exception as error:  # the engine answers its own failures; this is a bug
+                context[APPLIED] = (place, [Reply(msg(deps.lang(turn.user), "internal_error"))])
+                context[FAILED] = error
+        next()
+        return None
