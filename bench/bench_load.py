@@ -1,32 +1,33 @@
 """Load benchmark of the Slack app: many people drafting at once through signed HTTP requests.
 
-Run:  .venv/bin/python bench/bench_load.py [--workers 1 2] [--loads 8 16] [--rounds N]
-                                            [--postgres URL] [--max-seconds S]
+Run:  .venv/bin/python bench/bench_load.py [--workers 1 2] [--loads 4 8 16] [--rounds N]
+          [--retries N] [--quiet-wait S] [--postgres URL] [--max-seconds S] [--logs DIR]
 
 What runs (all on 127.0.0.1):
 
-* a fake Slack Web API in this process (tests/fake_slack.FakeSlack) that also records, per
-  channel, when each chat.postMessage and each finished upload (files.completeUploadExternal,
-  the last of files_upload_v2's three calls) reached it (``time.monotonic()``);
-* ``declbot serve --http --workers W`` (gunicorn, gthread, Bolt's Flask adapter) on PostgreSQL,
-  in a schema of its own that is dropped afterwards (URL from --postgres, else
-  $BENCH_DATABASE_URL, $TEST_DATABASE_URL, else the local default);
-* the bare app (bench/bare_app.py): the same gunicorn server, options, Flask adapter, Web API
-  client and listener pool, with listeners that only ack and post one reply — the floor of
-  this stack.
+* a fake Slack Web API in this process (tests/fake_slack.FakeSlack, its listen backlog raised)
+  that also records, per channel, when each chat.postMessage and each finished upload
+  (files.completeUploadExternal, the last of files_upload_v2's three calls) reached it;
+* ``declbot serve --http --workers W`` for each W of --workers (gunicorn, gthread, Bolt's Flask
+  adapter) on PostgreSQL, in a schema of its own that is dropped afterwards (URL from
+  --postgres, else $BENCH_DATABASE_URL, $TEST_DATABASE_URL, else the local default);
+* the bare app (bench/bare_app.py) with the same W: the same gunicorn server, options, Flask
+  adapter, Web API client and listener pool, with listeners that only ack and post one reply
+  — the floor of this stack.
 
-For each worker count W (``--workers``), both servers are started with W workers, warmed up
-(2 × W people walk once, untimed: each worker has loaded the matcher, connected to the
-database, …), then for each load K (``--loads``), ``--rounds`` times, the declbot run and the
-bare run alternate (declbot first in even rounds, bare first in odd ones), so that a change in
-machine load hits both alike.
+All servers are started at once and each is warmed up (2 × W people walk once, untimed: every
+worker has loaded the matcher, opened its database connections, …). Then, ``--rounds`` times,
+for each load K of --loads, every variant × W runs in turn (the order reversed in odd rounds),
+so that a change in machine load hits all of them alike; the servers not under test idle.
 
-A run: K people, each in a DM channel of their own (a fresh user id), at once. Each sends
-the turns of the seed form (../shared/seed/*.txt, read with read_text) as a person would: an
+A run: K people, each in a DM channel of their own (a fresh user id), at once. Each sends the
+turns of the seed form (../shared/seed/*.txt, read with read_text) as a person would: an
 opening 「你好」, every step of tests/walk_script.walk_script (text as signed ``message``
 event_callback requests with a unique event_id; button choices as signed block_actions
 payloads for the button on the bot's message, as tests/slack_harness.py builds them), then
 「导出」: 82 turns per person. A person sends a turn only when the previous one is complete.
+Requests open a new connection each (as tests/slack_harness.py does), so any worker may take
+any request.
 
 * **Reply set of a turn**: the posts the app makes for it. How many is known in advance: the
   same turns are first run through the engine itself on a scratch SQLite file (the "twin",
@@ -36,8 +37,8 @@ payloads for the button on the bot's message, as tests/slack_harness.py builds t
   reached the fake in the person's channel; then the next turn is sent. The bare app posts
   exactly 1 per turn.
 * **Latency** of a turn: from just before its request is sent to the arrival, at the fake, of
-  the first post of its reply set (for the export: the finished upload). "ack" is the HTTP
-  response time of the request itself.
+  the first post of its reply set (for the export: the finished upload); ``time.monotonic()``
+  on both ends, in this process. "ack" is the HTTP response time of the request itself.
 * **Turns per second**: all turns of the run ÷ (last turn complete − first request sent).
 * **Lost / applied twice**, checked after each run (after a 1 s settle): every turn got its
   reply set and no more (posts per channel = the twin's count; the bare app's replies, which
@@ -48,11 +49,19 @@ payloads for the button on the bot's message, as tests/slack_harness.py builds t
   equal in number to the twin's. A turn whose reply set does not arrive within
   --turn-timeout ends that person's walk (counted as lost).
 
-CPU is accounted per run from /proc (utime + stime): the server under test (gunicorn master
-and workers), PostgreSQL (every process named ``postgres``), this process (the load
-generator's threads, measured with ``time.thread_time``, and the rest: the fake Slack, which
-answers every Web API call on a thread of its own), and the rest of the machine (/proc/stat
-busy time minus those). Percentages are of one core (a 2-core machine has 200 %).
+CPU is accounted per run from /proc (utime + stime, plus those of exited children, so that
+PostgreSQL backends of connections opened and closed during the run count): the server under
+test (gunicorn master and workers), PostgreSQL (every process named ``postgres``), this process
+(the load generator's threads, measured with ``time.thread_time``, and the rest: the fake
+Slack, which answers every Web API call on a thread of its own), interrupts (irq + softirq of
+/proc/stat: loopback TCP), and the rest of the machine ("other": /proc/stat busy time minus
+all those; other people's work on a shared machine). Percentages are of one core (a 2-core
+machine has 200 %). PostgreSQL sessions opened and transactions per turn come from
+pg_stat_database (the whole database: another client of it is counted too).
+
+On a shared machine: before each run the script waits up to --quiet-wait seconds for the
+machine to be nearly idle, and a run during which other work used more than 20 % of a core is
+repeated up to --retries times; the least disturbed attempt is kept (all are printed).
 
 This process runs the engine once (the twin), which loads the matcher's indexes; the garbage
 collector is frozen afterwards (``gc.freeze()``) so that full collections, which would pause
@@ -75,6 +84,8 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,6 +93,7 @@ from typing import Any, NamedTuple
 
 from bench_engine import DEFAULT_POSTGRES, postgres_reachable, postgres_url
 from common import ROOT, machine, ms, percentile, seed_file, table, usable_cores, versions
+from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
@@ -195,11 +207,6 @@ class LoadEndpoint(Endpoint):
 
     def post(self, raw: str, content_type: str, *, headers: dict[str, str] | None = None,
              secret: str | None = None, timestamp: int | None = None) -> Sent:
-        import urllib.error
-        import urllib.request
-
-        from slack_sdk.signature import SignatureVerifier
-
         stamp = str(int(time.time()) if timestamp is None else timestamp)
         signature = SignatureVerifier(secret or self.secret).generate_signature(timestamp=stamp, body=raw)
         all_headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": stamp,
@@ -528,6 +535,7 @@ class PersonResult:
     turns: int = 0
     replies_expected: int = 0
     problem: str | None = None
+    stopped: bool = False  # the walk was stopped by --max-seconds (nothing lost)
     cpu: float = 0.0  # this thread's CPU seconds
 
 
@@ -558,6 +566,7 @@ def walk_person(variant: str, endpoint: LoadEndpoint, fake: RecordingSlack, user
         for n, step in enumerate(steps):
             if time.monotonic() > stop_at:
                 out.problem = f"stopped at turn {n + 1}: --max-seconds reached"
+                out.stopped = True
                 return
             expected = step.replies if variant == "declbot" else 1
             if step.choice:
@@ -652,7 +661,7 @@ def run_load(variant: str, server: Served, fake: RecordingSlack, steps: Sequence
             run.problems.append(f"{r.user}: still walking after the run's time limit")
         if r.problem:
             run.problems.append(f"{r.user}: {r.problem}")
-            run.lost += 1 if r.turns < len(steps) else 0
+            run.lost += 1 if r.turns < len(steps) and not r.stopped else 0
     time.sleep(SETTLE_SECONDS)  # a late or doubled reply would arrive now
     if counters and pg_before and run.turns:
         sessions, transactions = counters.read()
@@ -758,6 +767,9 @@ def verdict(met: bool) -> str:
 
 
 def summarize(runs: list[RunResult], workers: Sequence[int], loads: Sequence[int]) -> None:
+    if not runs:
+        print("\nNo run was measured.")
+        return
     groups: dict[tuple[str, int, int], Combined] = {}
     for run in runs:
         groups.setdefault((run.variant, run.workers, run.people), Combined([])).runs.append(run)
