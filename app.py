@@ -204,12 +204,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     workers = getattr(args, "workers", 1)
     if workers < 1:
         return _fail("declbot serve: --workers must be at least 1")
+    threads = getattr(args, "threads", None) or DEFAULT_THREADS
+    pool = threads + settings.listener_threads  # a connection for every thread that may run a turn
     return serve_http(
-        lambda: flask_app(build_app(settings, Store(settings.database_url))),
+        lambda: flask_app(build_app(settings, Store(settings.database_url, pool_size=pool))),
         host=getattr(args, "host", "0.0.0.0"),
         port=getattr(args, "port", None) or int(os.environ.get("PORT") or 3000),
         workers=workers,
-        threads=getattr(args, "threads", None) or DEFAULT_THREADS,
+        threads=threads,
     )
 
 

@@ -105,11 +105,11 @@ class Engine:
         lang = "zh"
         ticket = bool(turn.shared and turn.order_key)
         try:
-            lang = self.store.get_lang(turn.user) or "zh"
             if ticket:
                 self.wait_for_earlier(turn)
             new_lang = None
             with self.store.turn(turn.conversation, turn.owner) as st:
+                lang = st.lang_of(turn.user) or "zh"
                 if turn.event_id and st.event_done(turn.event_id):
                     log.info("event %s was already applied: not again", turn.event_id)
                     replies: list[Reply] = []
@@ -232,6 +232,8 @@ class Session:
             self.on_choice(t.choice)
             return self.finish()
         text = t.text.strip()
+        if t.greeting_if_new and self.st.created and not parse_command(text) and not looks_like_form(text):
+            text = ""
         if not text:
             self.prompt()
             return self.finish()

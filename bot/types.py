@@ -33,6 +33,9 @@ class Turn:
     #: The message's place in its conversation (Slack's ts): in a shared conversation,
     #: messages arriving at the same moment are applied in this order.
     order_key: str | None = None
+    #: The first message of a conversation that is neither a command nor a pasted form is a
+    #: greeting ("你好"), not the answer to a question the person has not seen yet.
+    greeting_if_new: bool = False
 
     @property
     def owner(self) -> str:

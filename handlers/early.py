@@ -28,10 +28,21 @@ APPLIED = "declbot_applied_turn"
 FAILED = "declbot_applied_turn_error"
 
 
+def is_typed_message(body: dict[str, Any]) -> bool:
+    """A message or mention without files: applied (or ignored) by this module, and applied
+    at most once by the engine itself, so it needs no separate claim."""
+    event = body.get("event") or {}
+    return (
+        body.get("type") == "event_callback"
+        and event.get("type") in ("message", "app_mention")
+        and not event.get("files")
+        and bool(event.get("user"))
+    )
+
+
 def text_turn(deps: Deps, body: dict[str, Any], context: BoltContext) -> tuple[Place, Turn] | None:
     """The conversation turn a typed message (no files) is, or None when it is not one."""
     from handlers.messages import message_place
-    from handlers.turns import opening_text
 
     if body.get("type") != "event_callback":
         return None
@@ -46,10 +57,10 @@ def text_turn(deps: Deps, body: dict[str, Any], context: BoltContext) -> tuple[P
         return None
     if place is None:
         return None
-    text = opening_text(deps, place, typed_text(event.get("text") or "", context.bot_user_id))
+    text = typed_text(event.get("text") or "", context.bot_user_id)
     return place, Turn(
         place.conversation, event["user"], text=text, shared=place.shared,
-        event_id=body.get("event_id"), order_key=event.get("ts"),
+        event_id=body.get("event_id"), order_key=event.get("ts"), greeting_if_new=True,
     )
 
 

@@ -3,7 +3,9 @@
 * Messages from bots (other than us: Bolt drops our own) and message subtypes that are not
   something a person said (edits, deletions, joins…) are acknowledged with 200 and ignored —
   never left unmatched, which would answer 404 and make Slack retry.
-* Each event_id is claimed in the database before it is processed, so a duplicate delivery is
+* A typed message is applied by the engine at most once (it records the event as applied in
+  the turn's own transaction and checks that under the conversation's lock), so it needs no
+  claim here. Every other event_id is claimed in the database before it is processed, so a duplicate delivery is
   processed once, whichever process gets it. A retry (X-Slack-Retry-Num: Slack got no answer,
   so the claiming process died or hung) may take over a claim whose turn was never applied;
   the engine records "applied" in the turn's own transaction, so it is never applied twice.
@@ -21,6 +23,7 @@ from typing import Any
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 
 from bot.store import Store, StoreError
+from handlers.early import is_typed_message
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +67,7 @@ class EventClaims:
     def dedupe(self, body: dict[str, Any], request: BoltRequest, context: BoltContext,
                next: Callable[[], None]) -> BoltResponse | None:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id:
+        if event_id and not is_typed_message(body):
             retry = request.headers.get("x-slack-retry-num", [None])[0]
             try:
                 first = self.store.claim_event(event_id, retry=bool(retry))

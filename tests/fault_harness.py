@@ -182,13 +182,21 @@ class Hold:
         self.backend = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
 
     def blocked(self) -> list[int]:
-        """The client ports of the sessions waiting for this transaction's locks."""
+        """The client ports of the sessions waiting for this transaction's locks, directly or
+        behind another waiter (PostgreSQL queues a second waiter for a row behind the first)."""
         with self.db.engine.connect() as conn:  # a fresh snapshot of pg_stat_activity each time
-            rows = conn.execute(
-                text("SELECT client_port FROM pg_stat_activity WHERE :me = ANY(pg_blocking_pids(pid))"),
-                {"me": self.backend},
-            )
-            return sorted(port for (port,) in rows if port is not None)
+            rows = conn.execute(text(
+                "SELECT pid, client_port, pg_blocking_pids(pid) FROM pg_stat_activity"
+                " WHERE cardinality(pg_blocking_pids(pid)) > 0"
+            )).all()
+        waiting, found = {self.backend}, True
+        while found:
+            found = False
+            for pid, _port, blockers in rows:
+                if pid not in waiting and waiting & set(blockers):
+                    waiting.add(pid)
+                    found = True
+        return sorted(port for pid, port, _ in rows if pid in waiting and port is not None)
 
     def wait_blocked(self, count: int, timeout: float = 10.0) -> list[int]:
         """Wait until ``count`` sessions wait for this transaction; their client ports."""

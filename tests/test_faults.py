@@ -347,14 +347,14 @@ def test_the_same_event_delivered_to_two_workers_at_once_is_processed_once(
     person.says("你好", 2)
     assert "已记录：部门名称 = 广州市协作办公室" in person.says("广州市协作办公室")
 
-    # The same event reaches both workers and both get to claiming it at the same moment:
+    # The same event reaches both workers and both get to applying it at the same moment:
     # each copy is steered to its worker (the other one frozen while it connects) and stopped
-    # at the claim (the id being claimed from outside); then both go at once.
+    # at the conversation (locked from outside); then both go at once.
     w1, w2 = workers.pids()
     event_id, event = unique("EvTwice"), dm_event(person.user, "2025", endpoint.ts())
     seen = len(person.messages())
     flights: list[InFlight] = []
-    with db.hold_claim(event_id) as hold:
+    with db.hold_conversation(person.key) as hold:
         for n, worker in enumerate((w1, w2), start=1):
             with workers.only(worker):
                 flights.append(InFlight(lambda: endpoint.event(event, event_id=event_id)))

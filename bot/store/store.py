@@ -235,7 +235,7 @@ def resolve_url(url: str | None = None) -> URL:
     return parsed
 
 
-def _make_engine(url: URL, lock_timeout: float) -> Engine:
+def _make_engine(url: URL, lock_timeout: float, pool_size: int) -> Engine:
     if url.get_backend_name() == "sqlite":
         engine = create_engine(
             url,
@@ -264,7 +264,11 @@ def _make_engine(url: URL, lock_timeout: float) -> Engine:
     connect_args: dict[str, Any] = {}
     if "connect_timeout" not in url.query:
         connect_args["connect_timeout"] = 10
-    engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+    # One pooled connection per thread that may run a turn, so that connections are reused
+    # rather than opened and closed under load.
+    engine = create_engine(
+        url, pool_pre_ping=True, connect_args=connect_args, pool_size=pool_size, max_overflow=pool_size
+    )
 
     @event.listens_for(engine, "connect")
     def _postgres_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -319,10 +323,10 @@ class Store:
     Tables are created on construction; :class:`StoreUnavailable` if the database is down.
     """
 
-    def __init__(self, url: str | None = None, *, lock_timeout: float = 60.0) -> None:
+    def __init__(self, url: str | None = None, *, lock_timeout: float = 60.0, pool_size: int = 5) -> None:
         self.url = resolve_url(url)
         self.backend = self.url.get_backend_name()
-        self._engine = _make_engine(self.url, lock_timeout)
+        self._engine = _make_engine(self.url, lock_timeout, pool_size)
         try:
             with self._transaction(write=True) as conn:
                 if self.backend == "postgresql":
@@ -798,6 +802,14 @@ class Turn:
         return result.rowcount
 
     # ---- events
+
+    @_translating
+    def lang_of(self, user_id: str) -> str | None:
+        """A person's language, read in this turn's transaction (no extra round trip)."""
+        self._check_open()
+        return self._conn.execute(
+            select(people.c.lang).where(people.c.user_id == user_id)
+        ).scalar_one_or_none()
 
     @_translating
     def event_done(self, event_id: str) -> bool:
