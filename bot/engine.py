@@ -51,9 +51,10 @@ log = logging.getLogger(__name__)
 
 #: A shared conversation's messages that arrive at the same moment are applied in message
 #: order: each waits this long for a sibling to announce itself, then at most
-#: ORDER_WAIT_SECONDS for earlier ones (whose tickets older than the max age are stale).
+#: ORDER_WAIT_SECONDS for earlier ones (whose tickets older than the max age are stale). The
+#: wait happens before Slack's acknowledgement, so it stays well inside Slack's 3 seconds.
 ORDER_GRACE_SECONDS = 0.15
-ORDER_WAIT_SECONDS = 3.0
+ORDER_WAIT_SECONDS = 1.5
 ORDER_TICKET_MAX_AGE = timedelta(seconds=30)
 FORM_LABELS = ("部门名称", "预算整体情况", "总体绩效目标", "年度重点工作任务", "绩效指标", "一级指标")
 TRAIL_MAX = 100
@@ -119,7 +120,7 @@ class Engine:
                     new_lang = session.new_lang
                     if turn.event_id:
                         st.complete_event(turn.event_id)
-                if ticket:
+                if ticket and not turn.keep_ticket:
                     st.drop_ticket(turn.order_key)  # type: ignore[arg-type]
             if new_lang:
                 self.store.set_lang(turn.user, new_lang)

@@ -36,6 +36,9 @@ class Turn:
     #: The first message of a conversation that is neither a command nor a pasted form is a
     #: greeting ("你好"), not the answer to a question the person has not seen yet.
     greeting_if_new: bool = False
+    #: The front end releases the message's place in line itself (``Store.drop_ticket``) once
+    #: the replies are posted, so that replies in a shared conversation also come in order.
+    keep_ticket: bool = False
 
     @property
     def owner(self) -> str:

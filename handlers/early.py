@@ -11,12 +11,14 @@ files (which must be downloaded first) still go through the listener.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
 
 from bot.messages import msg
+from bot.store import StoreError
 from bot.types import Reply, Turn
 from handlers.deps import Deps
 from handlers.places import Place, is_dm_channel, thread_place
@@ -61,12 +63,20 @@ def text_turn(deps: Deps, body: dict[str, Any], context: BoltContext) -> tuple[P
     return place, Turn(
         place.conversation, event["user"], text=text, shared=place.shared,
         event_id=body.get("event_id"), order_key=event.get("ts"), greeting_if_new=True,
+        keep_ticket=place.shared,
     )
 
 
 def applied(context: BoltContext) -> tuple[Place, list[Reply]] | None:
     """The turn this request applied before its acknowledgement, if any."""
     return context.get(APPLIED)
+
+
+def replies_posted(deps: Deps, place: Place, event: dict[str, Any]) -> None:
+    """The replies of a shared conversation's turn are out: the next message may go."""
+    if place.shared and event.get("ts"):
+        with contextlib.suppress(StoreError):
+            deps.store.drop_ticket(place.conversation, event["ts"])
 
 
 def raise_if_failed(context: BoltContext) -> None:

@@ -8,7 +8,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from handlers.deps import Deps
-from handlers.early import applied, raise_if_failed
+from handlers.early import applied, raise_if_failed, replies_posted
 from handlers.places import is_dm_channel, thread_place
 from handlers.slack_text import typed_text
 from handlers.turns import converse, deliver
@@ -18,7 +18,10 @@ def handle_mention(deps: Deps, client: WebClient, context: BoltContext, event: d
                    event_id: str | None = None) -> None:
     done = applied(context)
     if done is not None:  # applied before the acknowledgement: only the replies are left
-        deliver(deps, client, done[0], event["user"], done[1])
+        try:
+            deliver(deps, client, done[0], event["user"], done[1])
+        finally:
+            replies_posted(deps, done[0], event)
         raise_if_failed(context)
         return
     channel = event["channel"]

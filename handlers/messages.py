@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 
 from bot.store import StoreError
 from handlers.deps import Deps
-from handlers.early import applied, raise_if_failed
+from handlers.early import applied, raise_if_failed, replies_posted
 from handlers.places import Place, dm_place, is_dm_channel, thread_place
 from handlers.slack_text import mentions, typed_text
 from handlers.turns import converse, deliver
@@ -39,7 +39,10 @@ def handle_message(deps: Deps, client: WebClient, context: BoltContext, event: d
                    event_id: str | None = None) -> None:
     done = applied(context)
     if done is not None:  # applied before the acknowledgement: only the replies are left
-        deliver(deps, client, done[0], event["user"], done[1])
+        try:
+            deliver(deps, client, done[0], event["user"], done[1])
+        finally:
+            replies_posted(deps, done[0], event)
         raise_if_failed(context)
         return
     place = message_place(deps, event, context.team_id or "", context.bot_user_id)

@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+#: Fixture modules shared by many test files: databases (SQLite and PostgreSQL) and Slack.
+pytest_plugins = ["tests.db", "tests.slack_fixtures"]
+
 DEFAULT_SEED_DIR = Path(__file__).resolve().parents[2] / "shared" / "seed"
 
 

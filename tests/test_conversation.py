@@ -17,8 +17,6 @@ from form_model.importers import read_text, read_xlsx
 from form_model.models import Form
 from tests.walk_script import walk_script
 
-pytest_plugins = ["tests.db"]
-
 
 class Chat:
     """One person in one conversation."""

@@ -44,8 +44,6 @@ from tests.slack_harness import (
 )
 from tests.tcp_proxy import TcpProxy
 
-pytest_plugins = ["tests.slack_fixtures"]
-
 STORE_DOWN = "数据库暂时无法连接，刚才的内容没有保存，请稍后再发一次。"
 #: A moment long enough for a reply that should not come to have come.
 QUIET = 0.8

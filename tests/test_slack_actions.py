@@ -9,8 +9,6 @@ import time
 from tests.fake_slack import FakeSlack
 from tests.slack_harness import Endpoint, dm_of, new_user, unique
 
-pytest_plugins = ["tests.db", "tests.slack_fixtures"]
-
 
 def test_a_button_click_answers_like_typing(served: Endpoint, slack: FakeSlack) -> None:
     user = new_user()

@@ -7,8 +7,6 @@ from form_model.importers import read_text, read_xlsx
 from tests.fake_slack import FakeSlack
 from tests.slack_harness import Endpoint, dm_of, new_user
 
-pytest_plugins = ["tests.db", "tests.slack_fixtures"]
-
 
 def test_the_slash_command(served: Endpoint, slack: FakeSlack, seed_text: str) -> None:
     user = new_user()

@@ -18,8 +18,6 @@ from tests.fake_slack import BOT_TOKEN, FakeSlack, Message
 from tests.slack_harness import Endpoint, Twin, dm_of, new_user, posts_for
 from tests.walk_script import walk_script
 
-pytest_plugins = ["tests.db", "tests.slack_fixtures"]
-
 SEED_FILE = "部门整体预算绩效目标申报表-广州市协作办公室.xlsx"
 
 

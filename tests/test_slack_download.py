@@ -10,8 +10,6 @@ import pytest
 from handlers.download import DownloadError, download
 from tests.fake_slack import BOT_TOKEN, FakeSlack
 
-pytest_plugins = ["tests.slack_fixtures"]
-
 XLSX = b"PK\x03\x04" + b"\0" * 2000
 
 

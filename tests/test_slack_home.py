@@ -10,8 +10,6 @@ from form_model.importers import read_text, read_xlsx
 from tests.fake_slack import FakeSlack
 from tests.slack_harness import Endpoint, dm_of, new_user
 
-pytest_plugins = ["tests.db", "tests.slack_fixtures"]
-
 
 def texts(view: dict[str, Any]) -> str:
     out = []

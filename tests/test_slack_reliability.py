@@ -16,8 +16,6 @@ from bot.types import Reply, Turn
 from tests.fake_slack import BOT_ID, BOT_USER, TEAM, FakeSlack
 from tests.slack_harness import Endpoint, InProcessServer, dm_of, new_user, slack_escape, unique
 
-pytest_plugins = ["tests.db", "tests.slack_fixtures"]
-
 Start = Callable[[str], tuple[Endpoint, InProcessServer]]
 
 

@@ -17,8 +17,6 @@ from handlers import server
 from tests.fake_slack import BOT_TOKEN, FakeSlack
 from tests.slack_harness import Endpoint, ServeProcess, dm_of, new_user, slack_escape, unique
 
-pytest_plugins = ["tests.db", "tests.slack_fixtures"]
-
 ROOT = Path(__file__).resolve().parents[1]
 
 

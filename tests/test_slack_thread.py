@@ -11,8 +11,6 @@ import pytest
 from tests.fake_slack import FakeSlack
 from tests.slack_harness import Endpoint, Twin, dm_of, new_user, posts_for, unique
 
-pytest_plugins = ["tests.db", "tests.slack_fixtures"]
-
 
 @pytest.fixture
 def twin(tmp_path: Path) -> Iterator[Twin]:

@@ -26,8 +26,6 @@ from form_model.models import Budget, Form, Indicator, Task, TaskItem
 from tests.tcp_proxy import TcpProxy
 
 # The fixtures db_url, make_store and store (a conftest importing them makes this redundant).
-pytest_plugins = ["tests.db"]
-
 StoreFactory = Callable[..., Store]
 
 
