@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from form_model.exporter.cells import (
@@ -29,6 +30,7 @@ from form_model.exporter.styles import (
     MIN_ROW_HEIGHT,
     N_COLUMNS,
     NOTE_ROW_HEIGHT,
+    PRINTABLE_HEIGHT_PT,
     STYLES,
     TITLE_ROW_HEIGHT,
     Kind,
@@ -80,6 +82,8 @@ class SheetBuilder:
         self._needs: list[_Need] = []
         self._fixed: dict[int, float] = {}
         self._style_cache: dict[Kind, Any] = {}
+        #: Header rows that must not end a page (a section's header stays with its first row).
+        self.keep_with_next: list[int] = []
 
     def put(
         self,
@@ -169,7 +173,27 @@ def build_sheet(ws: Worksheet, form: Form) -> int:
     _free_text(b, OTHER_TASKS, form.other_tasks, "Other tasks (其他需完成的任务)")
     _indicators(b, form.indicators)
     b.fit_rows()
+    _keep_headers_with_their_rows(ws, b.keep_with_next, b.row - 1)
     return b.row - 1
+
+
+def _keep_headers_with_their_rows(ws: Worksheet, headers: list[int], last_row: int) -> None:
+    """Page breaks before a section's header row that would otherwise end a page alone.
+
+    Follows the pages as Excel lays them out: A4 landscape, the margins of the page setup, rows
+    1–3 repeated on every page, the table printed at 100 % (its width fits the page)."""
+    usable = PRINTABLE_HEIGHT_PT
+    heights = {r: ws.row_dimensions[r].height or MIN_ROW_HEIGHT for r in range(1, last_row + 1)}
+    repeated = sum(heights[r] for r in range(1, 4) if r <= last_row)
+    used = 0.0
+    for r in range(1, last_row + 1):
+        h = heights[r]
+        if r in headers and r < last_row and used + h + heights[r + 1] > usable and used > repeated:
+            ws.row_breaks.append(Break(id=r - 1))
+            used = repeated
+        elif used + h > usable and used > repeated:
+            used = repeated  # Excel starts a new page here by itself
+        used += h
 
 
 def _amount(value: Decimal | None, note: str | None) -> Value:
@@ -240,6 +264,7 @@ def _free_text(b: SheetBuilder, label: str, text: str, where_en: str) -> None:
 
 def _tasks(b: SheetBuilder, tasks: list[Task], notes: dict[str, str]) -> None:
     top = b.row
+    b.keep_with_next.append(top)
     for col, header in zip((B, C, D, E), TASK_HEADERS, strict=True):
         b.put(top, col, header, Kind.LABEL, cols=2 if col == E else 1)
     b.row += 1
@@ -304,6 +329,7 @@ def indicator_groups(
 
 def _indicators(b: SheetBuilder, indicators: list[Indicator]) -> None:
     top = b.row
+    b.keep_with_next.append(top)
     for col, header in zip((B, C, D, E, F), INDICATOR_HEADERS, strict=True):
         b.put(top, col, header, Kind.LABEL)
     b.row += 1

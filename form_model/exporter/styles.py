@@ -42,6 +42,8 @@ TITLE_ROW_HEIGHT = 36.0
 NOTE_ROW_HEIGHT = 20.0
 #: Excel's hard limit for one row.
 MAX_ROW_HEIGHT = 409.0
+#: Height of the printable area of an A4 landscape page with 0.7" top and bottom margins (pt).
+PRINTABLE_HEIGHT_PT = 595.3 - 2 * 0.7 * 72
 
 _THIN = Side(style="thin", color="000000")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
