@@ -197,6 +197,10 @@ class Session:
         return msg(self.lang, key, **values)
 
     def say(self, text: str, choices: list[Choice] | None = None, file: OutFile | None = None) -> None:
+        """Add a reply. Its choices (when given, even none) become the ones a typed answer may
+        name next; a reply without them leaves the current question's choices in place."""
+        if choices is not None:
+            self.state["offered"] = [[c.label, c.value] for c in choices]
         self.replies.append(Reply(text, tuple(choices or ()), file))
 
     def save(self, new_form: Form) -> list[Any]:
@@ -275,7 +279,6 @@ class Session:
     # --- prompts -------------------------------------------------------------------------
     def prompt(self, prefix: str | None = None) -> None:
         text, choices = self.question(self.pos)
-        self.state["offered"] = [[c.label, c.value] for c in choices]
         where = where_label(self.form, self.pos, self.lang)
         body = f"【{where}】\n{text}" if where else text
         if prefix:
@@ -551,7 +554,6 @@ class Session:
             self.state["pending"] = {"kind": "pick_name", "typed": typed, "pos": self.pos.to_dict()}
             choices = [Choice(c.name, f"pick:{c.name}") for c in result.candidates]
             choices.append(Choice(self.m("keep_typed", typed=typed), f"pick:{typed}"))
-            self.state["offered"] = [[c.label, c.value] for c in choices]
             self.say(self.m("ambiguous", typed=typed), choices)
         else:
             self.set_indicator_name(typed, typed)
@@ -728,7 +730,6 @@ class Session:
             self.go(found[0][1])
         else:
             choices = [Choice(label, f"goto:{path}") for label, path in found]
-            self.state["offered"] = [[c.label, c.value] for c in choices]
             self.say(self.m("edit_pick", target=target), choices)
 
     def report(self) -> Report:
@@ -748,7 +749,6 @@ class Session:
             if len(choices) == 3:
                 break
         choices.append(Choice(self.m("choice_export"), "cmd:export"))
-        self.state["offered"] = [[c.label, c.value] for c in choices]
         self.say(self.m("report_offer"), choices)
 
     def export(self) -> None:
@@ -893,7 +893,6 @@ class Session:
                 Choice(self.m("choice_new_draft"), "import:new"),
                 Choice(self.m("choice_cancel"), "import:cancel"),
             ]
-            self.state["offered"] = [[c.label, c.value] for c in choices]
             self.say(self.m("replace_ask", source=source), choices)
             return
         self.take_imported(form, source)
@@ -908,7 +907,6 @@ class Session:
             Choice(self.m("choice_continue"), "cmd:continue"),
             Choice(self.m("choice_export"), "cmd:export"),
         ]
-        self.state["offered"] = [[c.label, c.value] for c in choices]
         self.say(self.m("continue_offer"), choices)
 
     def on_import_choice(self, arg: str) -> None:

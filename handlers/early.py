@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
+from slack_sdk import WebClient
 
 from bot.messages import msg
 from bot.store import StoreError
@@ -70,6 +71,23 @@ def text_turn(deps: Deps, body: dict[str, Any], context: BoltContext) -> tuple[P
 def applied(context: BoltContext) -> tuple[Place, list[Reply]] | None:
     """The turn this request applied before its acknowledgement, if any."""
     return context.get(APPLIED)
+
+
+def deliver_applied(deps: Deps, client: WebClient, context: BoltContext, event: dict[str, Any]) -> bool:
+    """Post the replies of the turn this request applied before its acknowledgement; False
+    when it applied none (the listener then does the work itself)."""
+    from handlers.turns import deliver
+
+    done = applied(context)
+    if done is None:
+        return False
+    place, replies = done
+    try:
+        deliver(deps, client, place, event["user"], replies)
+    finally:
+        replies_posted(deps, place, event)
+    raise_if_failed(context)
+    return True
 
 
 def replies_posted(deps: Deps, place: Place, event: dict[str, Any]) -> None:

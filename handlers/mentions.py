@@ -8,21 +8,15 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from handlers.deps import Deps
-from handlers.early import applied, raise_if_failed, replies_posted
+from handlers.early import deliver_applied
 from handlers.places import is_dm_channel, thread_place
 from handlers.slack_text import typed_text
-from handlers.turns import converse, deliver
+from handlers.turns import converse
 
 
 def handle_mention(deps: Deps, client: WebClient, context: BoltContext, event: dict[str, Any],
                    event_id: str | None = None) -> None:
-    done = applied(context)
-    if done is not None:  # applied before the acknowledgement: only the replies are left
-        try:
-            deliver(deps, client, done[0], event["user"], done[1])
-        finally:
-            replies_posted(deps, done[0], event)
-        raise_if_failed(context)
+    if deliver_applied(deps, client, context, event):  # applied before the acknowledgement
         return
     channel = event["channel"]
     if is_dm_channel(channel):  # a DM is answered from its message event

@@ -14,10 +14,10 @@ from slack_sdk import WebClient
 
 from bot.store import StoreError
 from handlers.deps import Deps
-from handlers.early import applied, raise_if_failed, replies_posted
+from handlers.early import deliver_applied
 from handlers.places import Place, dm_place, is_dm_channel, thread_place
 from handlers.slack_text import mentions, typed_text
-from handlers.turns import converse, deliver
+from handlers.turns import converse
 
 
 def message_place(deps: Deps, event: dict[str, Any], team: str, bot_user_id: str | None) -> Place | None:
@@ -37,13 +37,7 @@ def message_place(deps: Deps, event: dict[str, Any], team: str, bot_user_id: str
 
 def handle_message(deps: Deps, client: WebClient, context: BoltContext, event: dict[str, Any],
                    event_id: str | None = None) -> None:
-    done = applied(context)
-    if done is not None:  # applied before the acknowledgement: only the replies are left
-        try:
-            deliver(deps, client, done[0], event["user"], done[1])
-        finally:
-            replies_posted(deps, done[0], event)
-        raise_if_failed(context)
+    if deliver_applied(deps, client, context, event):  # applied before the acknowledgement
         return
     place = message_place(deps, event, context.team_id or "", context.bot_user_id)
     if place is None:
