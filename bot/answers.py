@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from form_model.amounts import AmountError, decimal_places, parse_amount
-from form_model.models import BUDGET_FIELDS
 from form_model.normalize import nfkc
 from form_model.values import (
     MALFORMED_COMPARATOR,
@@ -69,9 +68,6 @@ def budget_pairs(text: str) -> list[tuple[str, str]]:
         out.append((_LABEL_TO_ATTR[m.group(0)], raw))
     return out
 
-
-def budget_label(attr: str) -> str:
-    return next(f.label_zh for f in BUDGET_FIELDS if f.attr == attr)
 
 
 def parse_year(text: str) -> int | None:

@@ -16,7 +16,6 @@ from typing import Any
 from bot import commands as C
 from bot import walk as W
 from bot.answers import (
-    budget_label,
     budget_pairs,
     check_amount,
     parse_year,
@@ -30,19 +29,21 @@ from bot.render import (
     draft_title,
     render_progress,
     render_show,
+    shorten,
     where_label,
 )
 from bot.store import AccessDenied, NotYourDraft, Store, StoreUnavailable
 from bot.store import Turn as StoreTurn
 from bot.targets import resolve_target, scope_for_path
 from bot.types import Choice, OutFile, Reply, Turn
+from form_model.amounts import format_amount
 from form_model.checker import Report, check
 from form_model.exporter import ExportError, export_filename, write_form
 from form_model.findings import Severity
 from form_model.importers import FormReadError, load_bytes, read_text
 from form_model.library import by_level2
 from form_model.matching import Column, Decision, match
-from form_model.models import Form, Indicator, Task, TaskItem
+from form_model.models import BUDGET_FIELD_BY_ATTR, Form, Indicator, Task, TaskItem
 from form_model.normalize import clean_cell_text, label_key
 from form_model.report_text import finding_line, render_report, summary_line
 from form_model.values import format_value, suggest
@@ -295,8 +296,8 @@ class Session:
             return m("ask_year") + self.current(f.year), skip
         if s == W.BUDGET:
             value = getattr(f.budget, pos.attr)
-            shown = None if value is None else f"{value:,.2f}"
-            return m("ask_budget", label=budget_label(pos.attr)) + self.current(shown), []
+            shown = None if value is None else format_amount(value)
+            return m("ask_budget", label=BUDGET_FIELD_BY_ATTR[pos.attr].label_zh) + self.current(shown), []
         if s == W.GOAL:
             return m("ask_goal") + self.current(f.overall_goal), []
         if s == W.TASK_NAME:
@@ -308,7 +309,7 @@ class Session:
             item = task.items[pos.i] if pos.i < len(task.items) else TaskItem()
             key, current = {
                 W.TASK_CONTENT: ("ask_task_content", item.content),
-                W.TASK_AMOUNT: ("ask_task_amount", None if item.amount is None else f"{item.amount:,.2f}"),
+                W.TASK_AMOUNT: ("ask_task_amount", None if item.amount is None else format_amount(item.amount)),
                 W.TASK_GOAL: ("ask_task_goal", item.goal),
             }[s]
             return m(key, task=task.name, row=row) + self.current(current), []
@@ -347,10 +348,7 @@ class Session:
     def current(self, value: object) -> str:
         if value in (None, ""):
             return ""
-        text = str(value)
-        if len(text) > 80:
-            text = text[:80] + "…"
-        return "\n" + self.m("current", value=text)
+        return "\n" + self.m("current", value=shorten(str(value), 80))
 
     # --- moving --------------------------------------------------------------------------
     def advance(self, choice: str | None = None, prefix: str | None = None) -> None:
@@ -456,13 +454,13 @@ class Session:
         saved, errors = [], []
         for attr, raw in pairs:
             result = check_amount(raw)
-            label = budget_label(attr)
+            label = BUDGET_FIELD_BY_ATTR[attr].label_zh
             if result.value is None:
                 reason = self.reason(result.error)
                 errors.append(self.m("bad_amount", reason=reason, label=label))
                 continue
             setattr(form.budget, attr, result.value)
-            saved.append(f"{label} {result.value:,.2f}")
+            saved.append(f"{label} {format_amount(result.value)}")
         if saved:
             self.save(form)
         prefix = self.m("saved_many", items="，".join(saved)) if saved else None
@@ -495,7 +493,7 @@ class Session:
         self.advance(prefix=self.saved("总体绩效目标", self.short(form.overall_goal)))
 
     def short(self, text: str, n: int = 40) -> str:
-        return text if len(text) <= n else text[:n] + "…"
+        return shorten(text, n)
 
     def answer_task_name(self, text: str) -> None:
         form = self.copy()
@@ -534,7 +532,7 @@ class Session:
             task.items.append(TaskItem())
         task.items[self.pos.i].amount = result.value
         self.save(form)
-        self.advance(prefix=self.saved("拟投入的资金（万元）", f"{result.value:,.2f}"))
+        self.advance(prefix=self.saved("拟投入的资金（万元）", format_amount(result.value)))
 
     def answer_other(self, text: str) -> None:
         form = self.copy()

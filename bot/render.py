@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from bot import walk as W
+from form_model.amounts import format_amount
 from form_model.framework import framework
 from form_model.models import BUDGET_FIELDS, Form
 
@@ -82,13 +85,17 @@ def render_progress(form: Form, lang: str) -> str:
     return "\n".join(lines)
 
 
-def _amount(value: object) -> str:
-    return "—" if value is None else f"{value:,.2f}"
+def _amount(value: Decimal | None) -> str:
+    return "—" if value is None else format_amount(value)
+
+
+def shorten(text: str, n: int) -> str:
+    """At most n characters, an ellipsis marking a cut."""
+    return text if len(text) <= n else text[:n] + "…"
 
 
 def _cut(text: str, n: int = 60) -> str:
-    text = text.replace("\n", " ")
-    return text if len(text) <= n else text[:n] + "…"
+    return shorten(text.replace("\n", " "), n)
 
 
 def render_show(form: Form, lang: str) -> str:

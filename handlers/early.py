@@ -22,7 +22,7 @@ from bot.messages import msg
 from bot.store import StoreError
 from bot.types import Reply, Turn
 from handlers.deps import Deps
-from handlers.places import Place, is_dm_channel, thread_place
+from handlers.places import Place
 from handlers.slack_text import typed_text
 
 #: Context key: (place, replies) of a turn applied before the acknowledgement.
@@ -45,6 +45,7 @@ def is_typed_message(body: dict[str, Any]) -> bool:
 
 def text_turn(deps: Deps, body: dict[str, Any], context: BoltContext) -> tuple[Place, Turn] | None:
     """The conversation turn a typed message (no files) is, or None when it is not one."""
+    from handlers.mentions import mention_place
     from handlers.messages import message_place
 
     if body.get("type") != "event_callback":
@@ -54,8 +55,8 @@ def text_turn(deps: Deps, body: dict[str, Any], context: BoltContext) -> tuple[P
         return None
     if event.get("type") == "message":
         place = message_place(deps, event, context.team_id or "", context.bot_user_id)
-    elif event.get("type") == "app_mention" and not is_dm_channel(event.get("channel", "")):
-        place = thread_place(event["channel"], event.get("thread_ts") or event["ts"])
+    elif event.get("type") == "app_mention":
+        place = mention_place(event)
     else:
         return None
     if place is None:

@@ -9,22 +9,26 @@ from slack_sdk import WebClient
 
 from handlers.deps import Deps
 from handlers.early import deliver_applied
-from handlers.places import is_dm_channel, thread_place
-from handlers.slack_text import typed_text
-from handlers.turns import converse
+from handlers.places import Place, is_dm_channel, thread_place
+from handlers.turns import converse_event
+
+
+def mention_place(event: dict[str, Any]) -> Place | None:
+    """The thread a channel mention starts or continues; None in a DM (answered from its
+    message event)."""
+    channel = event.get("channel", "")
+    if is_dm_channel(channel):
+        return None
+    return thread_place(channel, event.get("thread_ts") or event["ts"])
 
 
 def handle_mention(deps: Deps, client: WebClient, context: BoltContext, event: dict[str, Any],
                    event_id: str | None = None) -> None:
     if deliver_applied(deps, client, context, event):  # applied before the acknowledgement
         return
-    channel = event["channel"]
-    if is_dm_channel(channel):  # a DM is answered from its message event
-        return
-    place = thread_place(channel, event.get("thread_ts") or event["ts"])
-    converse(deps, client, place, event["user"], typed_text(event.get("text") or "", context.bot_user_id),
-             event.get("files"), context.bot_token or deps.settings.bot_token,
-             event_id=event_id, order_key=event.get("ts"))
+    place = mention_place(event)
+    if place is not None:
+        converse_event(deps, client, context, place, event, event_id)
 
 
 def register(app: App, deps: Deps) -> None:

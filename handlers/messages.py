@@ -16,8 +16,8 @@ from bot.store import StoreError
 from handlers.deps import Deps
 from handlers.early import deliver_applied
 from handlers.places import Place, dm_place, is_dm_channel, thread_place
-from handlers.slack_text import mentions, typed_text
-from handlers.turns import converse
+from handlers.slack_text import mentions
+from handlers.turns import converse_event
 
 
 def message_place(deps: Deps, event: dict[str, Any], team: str, bot_user_id: str | None) -> Place | None:
@@ -42,9 +42,7 @@ def handle_message(deps: Deps, client: WebClient, context: BoltContext, event: d
     place = message_place(deps, event, context.team_id or "", context.bot_user_id)
     if place is None:
         return
-    converse(deps, client, place, event["user"], typed_text(event.get("text") or "", context.bot_user_id),
-             event.get("files"), context.bot_token or deps.settings.bot_token,
-             event_id=event_id, order_key=event.get("ts"))
+    converse_event(deps, client, context, place, event, event_id)
 
 
 def register(app: App, deps: Deps) -> None:

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from bot.commands import parse_command
@@ -17,6 +18,7 @@ from handlers import files
 from handlers.deps import Deps
 from handlers.outbox import SLACK_FAILURES, failure_reason, notify, post_reply
 from handlers.places import Place
+from handlers.slack_text import typed_text
 from handlers.texts import text as say_text
 
 log = logging.getLogger(__name__)
@@ -101,3 +103,13 @@ def converse(
     except files.FileProblem as problem:
         return notify(client, place, problem.message)
     return take_turn(deps, client, place, user, file=attachment, event_id=event_id, order_key=order_key)
+
+
+def converse_event(deps: Deps, client: WebClient, context: BoltContext, place: Place,
+                   event: Mapping[str, Any], event_id: str | None) -> bool:
+    """A message or mention event of a conversation: what the person typed or shared."""
+    return converse(
+        deps, client, place, event["user"], typed_text(event.get("text") or "", context.bot_user_id),
+        event.get("files"), context.bot_token or deps.settings.bot_token,
+        event_id=event_id, order_key=event.get("ts"),
+    )
