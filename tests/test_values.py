@@ -962,3 +962,21 @@ def test_random_rubrics_never_raise(parts: list[str]) -> None:
         assert issue.kind in ("overlap", "gap")
         assert issue.first in v.bands and issue.second in v.bands
         assert v.bands.index(issue.first) < v.bands.index(issue.second)
+
+
+# --- text safety and limits ------------------------------------------------------------------
+
+def test_bidi_and_control_characters_are_removed_from_cell_text() -> None:
+    from form_model.normalize import clean_cell_text
+
+    assert clean_cell_text("广州市\u202e协作办公室\u2066\x07") == "广州市协作办公室"
+    assert clean_cell_text("a\tb\nc\ufeff") == "a\tb\nc"
+
+
+def test_text_limits_name_the_field() -> None:
+    from form_model.limits import too_long
+
+    assert too_long("department", "局" * 100) is None
+    limit = too_long("department", "局" * 101)
+    assert limit is not None and limit.label_zh == "部门名称" and limit.max_chars == 100
+    assert too_long("unknown_field", "x" * 10**6) is None
