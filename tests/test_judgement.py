@@ -199,5 +199,9 @@ def test_judge_amount_reads_and_judges() -> None:
     assert bad.errors[0].message == "金额无法识别：「abc」不是金额"
     negative = judge_amount("-5")
     assert negative.value == Decimal(-5) and [v.severity for v in negative.verdicts] == [Severity.ERROR]
+    assert judge_amount("￥1,200,000.00").value == Decimal(120)  # a currency sign means 元
+    assert judge_amount("3 million yuan").value == Decimal(300)
+    dollars = judge_amount("$3m")
+    assert dollars.value is None and "不是人民币金额" in dollars.errors[0].message
     assert judge_amount(Decimal("12.5")).value == Decimal("12.5")
     assert judge_amount(7).value == Decimal(7)
