@@ -411,7 +411,7 @@ def test_paste_seed_mid_draft_asks_first(chat: Chat, seed_text: str, seed_form_m
 def test_upload_workbook_gives_the_report(chat: Chat, seed_form_module: Form) -> None:
     chat.upload("申报表.xlsx", write_form(seed_form_module))
     assert "已读取文件「申报表.xlsx」" in chat.text
-    assert "0 个错误，12 个警告" in chat.text and "S09" in chat.text and "V07" in chat.text
+    assert "0 个错误，13 个警告" in chat.text and "S09" in chat.text and "V07" in chat.text
     assert chat.form() == seed_form_module
 
 

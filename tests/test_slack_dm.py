@@ -87,7 +87,7 @@ def test_whole_draft_in_a_dm_ends_with_the_workbook(served: Endpoint, slack: Fak
     dm.say("导出")
     upload = slack.wait(lambda: slack.uploaded(dm.channel), what="the workbook")[0]
     assert upload.filename == SEED_FILE and upload.thread_ts is None
-    assert "\n" not in upload.initial_comment and "表格完整：0 个错误，12 个警告" in upload.initial_comment
+    assert "\n" not in upload.initial_comment and "表格完整：0 个错误，13 个警告" in upload.initial_comment
     assert read_xlsx(upload.data) == seed_form
     sheet = openpyxl.load_workbook(io.BytesIO(upload.data)).active
     assert sheet["A1"].value == "部门整体预算绩效目标申报表"
@@ -104,10 +104,10 @@ def test_paste_then_is_my_form_complete(served: Endpoint, slack: FakeSlack, twin
                                         seed_text: str, seed_form: Form) -> None:
     dm = DM(served, twin, new_user())
     dm.say(seed_text)  # a pasted form is taken even as the first message
-    assert "已读取粘贴的表格：表格完整：0 个错误，12 个警告，3 个提示" in dm.text
+    assert "已读取粘贴的表格：表格完整：0 个错误，13 个警告，3 个提示" in dm.text
     dm.say("is my form complete?")
     report = dm.last[0].shown()
-    assert report.startswith("表格完整：0 个错误，12 个警告，3 个提示。")
+    assert report.startswith("表格完整：0 个错误，13 个警告，3 个提示。")
     for finding in ("[B02 警告] 预算整体情况 › 收入来源", "[S09 警告] 绩效指标 › 产出指标 › 质量指标",
                     "[V06 警告]", "→ 建议：≥10次", "[S05 提示]"):
         assert finding in report
@@ -124,7 +124,7 @@ def test_uploaded_workbook_gets_the_report(served: Endpoint, slack: FakeSlack, t
     shared = slack.host_file("申报表.xlsx", data)
     replies = twin.turn(dm.user, file=_attachment("申报表.xlsx", data))
     dm._expect(replies, lambda: served.dm(dm.user, "", files=[shared]))
-    assert "已读取文件「申报表.xlsx」：表格完整：0 个错误，12 个警告" in dm.text
+    assert "已读取文件「申报表.xlsx」：表格完整：0 个错误，13 个警告" in dm.text
     assert "[S09 警告]" in dm.text and "[V07 警告]" in dm.text
     fetches = slack.files[shared["id"]].fetches
     assert fetches == [{"authorization": f"Bearer {BOT_TOKEN}"}]

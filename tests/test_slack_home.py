@@ -47,7 +47,7 @@ def test_app_home_lists_the_drafts_with_progress_and_buttons(served: Endpoint, s
     shown = texts(view)
     assert "共 2 份草稿" in shown
     assert shown.index("*甲局*") < shown.index("*广州市协作办公室*")  # most recent first
-    assert "✅ 表格完整 · 0 个错误，12 个警告，3 个提示" in shown
+    assert "✅ 表格完整 · 0 个错误，13 个警告，3 个提示" in shown
     assert "✏️ 尚不完整" in shown
     assert "✓ 部门名称：广州市协作办公室" in shown and "✓ 预算整体情况：8/8" in shown
     assert "✓ 部门名称：甲局" in shown and "… 预算整体情况：0/8" in shown

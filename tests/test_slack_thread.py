@@ -74,7 +74,7 @@ def test_a_workbook_shared_in_a_thread_is_checked_and_exported_there(served: End
     mention = {k: v for k, v in message.items() if k not in ("channel_type", "subtype")} | {"type": "app_mention"}
     said = served.exchange(channel, 4, lambda: served.event(mention), thread_ts=root)
     assert served.event(message).status == 200  # the same message as message.channels: not read twice
-    assert "已读取文件「申报表.xlsx」：表格完整：0 个错误，12 个警告" in said[1].shown()
+    assert "已读取文件「申报表.xlsx」：表格完整：0 个错误，13 个警告" in said[1].shown()
     assert "[S09 警告]" in said[2].shown()
 
     assert served.event(served.channel_message(bob, channel, "导出", thread_ts=root)[1]).status == 200

@@ -15,7 +15,7 @@ from form_model.checker.text_tools import numbered_items, shared_terms, terms
 from form_model.findings import Finding, Section
 from form_model.findings import Severity as S
 from form_model.normalize import nfkc
-from form_model.values import ValueKind, parse_value
+from form_model.values import ValueKind
 
 _QUANTITY = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿)?\s*(个|人|次|家|项|场|篇|户|所|名|%)")
 
@@ -111,7 +111,7 @@ def c04(ctx: Context) -> Iterator[Finding]:
         return
     outputs = [i for i, ind in ctx.named_indicators() if ind.level1 == "产出指标"]
     if outputs and not any(
-        parse_value(ctx.form.indicators[i].annual_value).kind == ValueKind.QUANTITATIVE for i in outputs
+        ctx.value(i, "annual_value").kind == ValueKind.QUANTITATIVE for i in outputs
     ):
         yield finding(
             "C04", S.WARNING, group_place("产出指标"),
