@@ -51,7 +51,7 @@ class Conversation:
         self.lang = lang
         self.new_lang: str | None = None
         self.imported = imported
-        self.actor = f"user:{turn.user}"
+        self.actor = turn.user
         st.actor = self.actor
         self.draft: Draft = st.active()
         raw = st.state

@@ -22,10 +22,11 @@ from datetime import datetime, timedelta
 from bot import jobs
 from bot.conversation import Conversation, Imported
 from bot.messages import msg
-from bot.render import draft_title, progress_text
+from bot.render import draft_title, progress_text, summary_of
 from bot.routing import route
-from bot.store import AccessDenied, DraftChanged, Store, StoreUnavailable
+from bot.store import AccessDenied, DraftChanged, DraftInfo, Store, StoreUnavailable
 from bot.types import Applied, Job, Reply, Turn
+from form_model.checker import check
 from form_model.importers import FormReadError, load_bytes, read_text
 
 log = logging.getLogger(__name__)
@@ -197,18 +198,36 @@ class DraftOverview:
     place: str | None = None
 
 
+def _listed(store: Store, user: str) -> list[tuple[str | None, DraftInfo]]:
+    return [(None, d) for d in store.drafts_of(f"user:{user}")] + list(store.shared_drafts_of(user))
+
+
 def overview(store: Store, user: str, lang: str | None = None) -> list[DraftOverview]:
-    """A person's own drafts (newest first), then the drafts of threads they took part in."""
+    """A person's own drafts (newest first), then the drafts of threads they took part in,
+    each from the summary kept with it (nothing is checked here: :func:`refresh_summaries`)."""
     lang = lang or store.get_lang(user) or "zh"
     out = []
-    listed = [(None, d) for d in store.drafts_of(f"user:{user}")] + list(store.shared_drafts_of(user))
-    for place, d in listed:
+    for place, d in _listed(store, user):
         s = d.summary or {}
         fresh = bool(s) and s.get("version") == d.version
+        progress = (s.get("progress") or {}).get(lang) if fresh else None
         out.append(DraftOverview(
             id=d.id, title=draft_title(d.header, lang), updated_at=d.updated_at,
             complete=s.get("complete") if fresh else None,
             counts={"error": s.get("errors", 0), "warning": s.get("warnings", 0), "info": s.get("infos", 0)},
-            progress=progress_text(d.summary, d.version, lang), place=place,
+            progress=progress or progress_text(d.summary, d.version, lang), place=place,
         ))
     return out
+
+
+def refresh_summaries(store: Store, user: str) -> int:
+    """Check the person's drafts whose kept summary is missing or older than the draft, and
+    keep the new summaries; how many were refreshed (App Home shows the old ones meanwhile)."""
+    refreshed = 0
+    for _, d in _listed(store, user):
+        if d.summary and d.summary.get("version") == d.version:
+            continue
+        snap = store.snapshot(d.id, d.owner)
+        store.set_summary(d.id, d.owner, summary_of(snap.form, check(snap.form), snap.info.version))
+        refreshed += 1
+    return refreshed

@@ -32,7 +32,7 @@ def run(store: Store, job: Job) -> list[Reply]:
 
 def _report(store: Store, snap: Snapshot) -> Report:
     report = check(snap.form)
-    store.set_summary(snap.info.id, snap.info.owner, summary_of(report, snap.info.version))
+    store.set_summary(snap.info.id, snap.info.owner, summary_of(snap.form, report, snap.info.version))
     return report
 
 

@@ -124,11 +124,11 @@ _TASK_REF = re.compile(
 _ROW_REF = re.compile(rf"{_BOUNDARY}(?P<label>第\s*(?P<n>\d+)\s*行|row\s*(?P<n2>\d+))(?:\s*[:：])?",
                       re.IGNORECASE)
 _PATH = re.compile(
-    rf"{_BOUNDARY}(?P<label>[^{_SEP}\u3000:：{_PATH_SEPS}]{{2,20}}\s*[{_PATH_SEPS}]\s*"
+    rf"(?:^|(?<=[{_SEP}\u3000:：]))(?P<label>[^{_SEP}\u3000:：{_PATH_SEPS}]{{2,20}}\s*[{_PATH_SEPS}]\s*"
     rf"[^{_SEP}\u3000:：{_PATH_SEPS}]{{2,20}}(?:\s*[{_PATH_SEPS}]\s*[^:：；;\n{_PATH_SEPS}]{{1,200}}?)?)\s*[:：]"
 )
 _UNKNOWN = re.compile(
-    r"(?:^|(?<=[；;\n]))\s*(?P<label>[A-Za-z][A-Za-z ]{1,20}|[\u4e00-\u9fff]{2,8})\s*[:：]"
+    r"(?:^|(?<=[；;\n]))\s*(?P<label>[A-Za-z][A-Za-z ]{1,20}|[\u4e00-\u9fff][\u4e00-\u9fff“”\"（）()、]{1,39})\s*[:：]"
 )
 
 
@@ -201,7 +201,8 @@ def _resolve_contextual(hits: list[_Hit]) -> list[_Hit]:
 
 
 def _strip(value: str) -> str:
-    return value.strip(_SEP + "\u3000")
+    """A value without the separators around it (a full stop belongs to the text)."""
+    return value.strip(_SEP.replace("。", "") + "\u3000")
 
 
 def parse(text: str, *, is_pair: Callable[[str, str], bool] | None = None,
@@ -294,5 +295,5 @@ def parse(text: str, *, is_pair: Callable[[str, str], bool] | None = None,
 def _starts_again(item: Item, key: str) -> bool:
     """A second 「任务：」 or 「指标：」 in one message starts a second task or indicator."""
     if key in ("task.name", "task.ref"):
-        return "task.name" in item.fields or "task.ref" in item.fields
-    return "ind.name" in item.fields
+        return bool(item.fields.get("task.name") or item.fields.get("task.ref"))
+    return bool(item.fields.get("ind.name"))

@@ -59,7 +59,8 @@ def render_progress(form: Form, report: Report, lang: str) -> str:
         section = step.section
         filled = value not in (None, "")
         shown = f"：{shorten(str(value), 40)}" if filled and section in (Section.DEPARTMENT, Section.YEAR) else ""
-        optional = "（可选）" if step.optional and not filled and not en else (" (optional)" if step.optional and not filled else "")
+        optional = "" if not step.optional or filled or "可选" in step.label[0] else (
+            " (optional)" if en else "（可选）")
         line = f"{_mark(filled, errors[section], step.optional)} {step.label[0]}{shown}{optional}{err(section)}"
         if section == Section.OVERALL_GOAL:  # the amounts come before the goal on the form
             lines.append(_budget_line(form, errors[Section.BUDGET], lang, missing, err))
@@ -138,11 +139,13 @@ def render_show(form: Form, lang: str) -> str:
     return "\n".join(lines)
 
 
-def summary_of(report: Report, version: int) -> dict[str, Any]:
-    """What listings keep of a check (App Home shows it without checking again)."""
+def summary_of(form: Form, report: Report, version: int) -> dict[str, Any]:
+    """What listings keep of a check (App Home shows it without checking again): the counts
+    and the per-section progress, in both languages, as of the draft's ``version``."""
     c = report.counts()
     return {"version": version, "complete": report.complete, "errors": c["error"],
-            "warnings": c["warning"], "infos": c["info"]}
+            "warnings": c["warning"], "infos": c["info"],
+            "progress": {lang: render_progress(form, report, lang) for lang in ("zh", "en")}}
 
 
 def progress_text(summary: dict[str, Any] | None, version: int, lang: str) -> str:

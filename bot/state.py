@@ -119,6 +119,7 @@ def migrate_v1(data: dict[str, Any], ids: RowIds) -> State:
     state.trail = [_v1_pos(p, ids) for p in data.get("trail", [])][-100:]
     if data.get("return_to"):
         state.return_to = _v1_pos(data["return_to"], ids)
+    state.scope = _v1_scope(data.get("scope"), ids)
     # Offered choices keep their labels; their values name release-1 steps, so typing a
     # number still picks the same thing once :func:`upgrade_v1_choice` maps it.
     state.offered = [Offer(label=str(label), value=upgrade_v1_choice(str(value)))
@@ -131,6 +132,24 @@ def migrate_v1(data: dict[str, Any], ids: RowIds) -> State:
         state.pending = Pending(kind="replace", data={
             "form": pending.get("form"), "source": pending.get("source", "")})
     return state
+
+
+def _v1_scope(scope: dict[str, Any] | None, ids: RowIds) -> Scope | None:
+    """A release-1 edit scope ({"kind": "pair", "l1": …} and so on) as a typed one."""
+    if not scope:
+        return None
+    kind = scope.get("kind")
+    if kind == "field":
+        return Scope(kind="field", pos=_v1_pos(scope.get("pos"), ids))
+    if kind == "section":
+        return Scope(kind="section", pos=Pos(step="budget.basic_expenditure"))
+    if kind == "task":
+        return Scope(kind="task", pos=Pos(step="task.name", task=_at(ids.tasks, scope.get("t"))))
+    if kind == "pair":
+        return Scope(kind="pair", pos=Pos(step="ind.more", l1=scope.get("l1", ""), l2=scope.get("l2", "")))
+    if kind == "indicator":
+        return Scope(kind="indicator", pos=Pos(step="ind.name", ind=_at(ids.indicators, scope.get("k"))))
+    return None
 
 
 def upgrade_v1_choice(value: str) -> str:

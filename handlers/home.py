@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.engine import overview
+from bot.engine import overview, refresh_summaries
 from bot.messages import msg
 from bot.store import StoreError
 from handlers.deps import Deps
@@ -22,7 +22,19 @@ log = logging.getLogger(__name__)
 
 
 def publish_home(deps: Deps, client: WebClient, user: str) -> None:
+    """Publish the Home tab from the summaries kept with the drafts (fast), then check the
+    drafts changed since their summary and publish again if any was."""
     lang = deps.lang(user)
+    _publish(deps, client, user, lang)
+    try:
+        refreshed = refresh_summaries(deps.store, user)
+    except StoreError:
+        return
+    if refreshed:
+        _publish(deps, client, user, lang)
+
+
+def _publish(deps: Deps, client: WebClient, user: str, lang: str) -> None:
     try:
         view = home_view(overview(deps.store, user, lang), lang)
     except StoreError:

@@ -38,7 +38,8 @@ def when(draft: DraftOverview) -> str:
 
 
 def draft_blocks(draft: DraftOverview, lang: str) -> list[dict[str, Any]]:
-    state = text(lang, "home_complete" if draft.complete else "home_incomplete")
+    state = text(lang, "home_unchecked" if draft.complete is None else
+                 "home_complete" if draft.complete else "home_incomplete")
     counts = text(lang, "home_counts", error=draft.counts.get("error", 0),
                   warning=draft.counts.get("warning", 0), info=draft.counts.get("info", 0))
     head = f"*{escape(draft.title)}*\n{state} · {counts} · {text(lang, 'home_updated', at=when(draft))}"
@@ -65,16 +66,30 @@ def home_view(drafts: Sequence[DraftOverview], lang: str) -> dict[str, Any]:
         ]},
         {"type": "divider"},
     ]
-    if not drafts:
+    own = [d for d in drafts if d.place is None]
+    shared = [d for d in drafts if d.place is not None]
+    # At most MAX_DRAFTS in all; the person's own drafts leave room for up to half as many
+    # thread drafts.
+    own_cap = MAX_DRAFTS - min(len(shared), MAX_DRAFTS // 2)
+    if not own:
         blocks.append(section(escape(text(lang, "home_none"))))
     else:
-        blocks.append({"type": "context", "elements": [mrkdwn(text(lang, "home_count", n=len(drafts)))]})
-        for draft in drafts[:MAX_DRAFTS]:
-            blocks += draft_blocks(draft, lang)
-        if len(drafts) > MAX_DRAFTS:
-            blocks.append({"type": "context", "elements": [
-                mrkdwn(escape(text(lang, "home_more", n=len(drafts) - MAX_DRAFTS)))]})
+        blocks += _listing(own, lang, "home_count", own_cap)
+    if shared:  # thread drafts the person took part in, apart from their own
+        blocks.append({"type": "header", "text": {"type": "plain_text", "text": text(lang, "home_shared_title")}})
+        blocks += _listing(shared, lang, "home_shared_count", MAX_DRAFTS - min(len(own), own_cap))
     return {"type": "home", "blocks": blocks}
+
+
+def _listing(drafts: Sequence[DraftOverview], lang: str, count_key: str, cap: int) -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = [
+        {"type": "context", "elements": [mrkdwn(text(lang, count_key, n=len(drafts)))]}]
+    for draft in drafts[:cap]:
+        blocks += draft_blocks(draft, lang)
+    if len(drafts) > cap:
+        blocks.append({"type": "context", "elements": [
+            mrkdwn(escape(text(lang, "home_more", n=len(drafts) - cap)))]})
+    return blocks
 
 
 def notice_view(message: str) -> dict[str, Any]:

@@ -59,7 +59,10 @@ class Message:
         return [e for b in self.blocks if b.get("type") == "actions" for e in b.get("elements", [])]
 
     def button(self, value: str) -> dict[str, Any]:
-        found = [b for b in self.buttons() if b.get("value") == value]
+        """The button with this value (a question's own buttons carry its id: "year:skip~2"
+        is found as "year:skip")."""
+        found = [b for b in self.buttons() if b.get("value") == value
+                 or str(b.get("value", "")).rpartition("~")[0] == value]
         assert found, f"no button {value!r}; buttons: {[b.get('value') for b in self.buttons()]}"
         return found[0]
 

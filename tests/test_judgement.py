@@ -103,7 +103,7 @@ def test_a_value_judged_twice_in_a_form_is_one_finding_naming_both_fields() -> N
     form = Form(indicators=[Indicator(level1="产出指标", level2="数量指标", name="组织培训班次",
                                       period_value="20次", annual_value="20次")])
     v02 = [f for f in check(form).findings if f.code == "V02"]
-    assert len(v02) == 1 and v02[0].path == "indicators[0]"
+    assert len(v02) == 1 and v02[0].path == "indicators[0].period_value"  # "go there": the first
     assert v02[0].where.endswith("实施周期指标值、年度指标值") and v02[0].suggestion == "≥20次"
 
     form.indicators[0].period_value = "60次"

@@ -4,6 +4,7 @@ a whole draft ending with the uploaded workbook, paste → "is my form complete?
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,6 +34,11 @@ def twin(tmp_path: Path) -> Iterator[Twin]:
     t.close()
 
 
+def rows(value: str) -> str:
+    """A choice's value with row ids left out (the twin's database numbers rows its own way)."""
+    return re.sub(r"\b(task|item|indicator):\d+", r"\1:#", value)
+
+
 class DM:
     """One person in their DM with the app; every turn is checked against the twin engine."""
 
@@ -48,8 +54,8 @@ class DM:
         shown = [m.shown().strip() for m in self.last]
         wanted = [r.text.strip() for r in replies if r.file is None]
         assert shown == wanted
-        offered = [b["value"] for m in self.last for b in m.buttons()]
-        assert offered == [c.value for r in replies for c in r.choices]
+        offered = [rows(b["value"]) for m in self.last for b in m.buttons()]
+        assert offered == [rows(c.value) for r in replies for c in r.choices]
         return self.last
 
     def say(self, text: str, *, twin_text: str | None = None) -> list[Message]:
@@ -57,8 +63,11 @@ class DM:
         return self._expect(replies, lambda: self.endpoint.dm(self.user, text))
 
     def click(self, value: str) -> list[Message]:
-        message = next(m for m in reversed(self.last) if any(b["value"] == value for b in m.buttons()))
-        label = message.button(value)["text"]["text"]
+        """Click the button whose value (without its question's id) is ``value``."""
+        message = next(m for m in reversed(self.last) if any(
+            b["value"] == value or b["value"].rpartition("~")[0] == value for b in m.buttons()))
+        button = message.button(value)
+        label, value = button["text"]["text"], button["value"]
         replies = self.twin.turn(self.user, choice=value)
         self._expect(replies, lambda: self.endpoint.click(self.user, message, value))
         assert message.updates == 1 and not message.buttons()  # the question shows the answer

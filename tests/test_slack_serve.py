@@ -79,7 +79,7 @@ def test_two_http_workers_share_one_database(db_url: str, slack: FakeSlack, tmp_
         channel = dm_of(user)
         endpoint.exchange(channel, 2, lambda: endpoint.dm(user, "你好"))
         for answer, expect in (("广州市协作办公室", "部门名称 = 广州市协作办公室"), ("2025", "预算年度 = 2025"),
-                               ("4381.54", "基本支出 4,381.54")):
+                               ("4381.54", "基本支出 = 4,381.54")):
             said = endpoint.exchange(channel, 1, lambda a=answer: endpoint.dm(user, a))
             assert expect in said[0].shown()  # whichever worker got it knew where we were
         ts, event_id = endpoint.ts(), unique("Ev")

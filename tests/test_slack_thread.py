@@ -54,10 +54,13 @@ def test_mention_starts_a_thread_conversation_two_people_share(served: Endpoint,
     turn(alice, "跳过", lambda: served.mention(alice, channel, "跳过", thread_ts=root)[1])
     assert all(m.thread_ts == root for m in slack.in_place(channel))
 
-    # The thread's draft belongs to the thread, not to Alice's own drafts.
+    # The thread's draft belongs to the thread, not to Alice's own drafts: her Home lists it
+    # apart, under the threads she took part in.
     served.home_opened(alice)
     view = slack.wait(lambda: slack.views.get(alice), what="Alice's home")
-    assert "还没有草稿" in str(view) and "广州市协作办公室" not in str(view)
+    shown = str(view)
+    assert "还没有草稿" in shown and "讨论串中的共享草稿" in shown
+    assert shown.index("还没有草稿") < shown.index("讨论串中的共享草稿") < shown.index("广州市协作办公室")
     assert slack.in_place(dm_of(alice)) == []
 
 

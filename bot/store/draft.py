@@ -178,8 +178,12 @@ class Draft:
         old = self.get(path)
         if old == new:
             return None
-        change = Change(path, old, new)
-        self.apply([change])
+        self._apply_one(Change(path, old, new))
+        stored = self.get(path)  # as the model keeps it (e.g. an amount to two places)
+        if stored == old:
+            return None
+        change = Change(path, old, stored)
+        self._record(change)
         return change
 
     def insert(self, kind: str, data: dict[str, Any], *, ord: float, parent_id: int | None = None) -> int:
@@ -247,11 +251,13 @@ class Draft:
         self.rows.update(row)
 
     def _set_header(self, path: str, value: Any) -> None:
-        header = json.loads(dumps(self.header))
+        # Copy only the dicts along the path; the rest of the header is shared, not copied.
+        header = dict(self.header)
         node = header
         *parents, leaf = path.split(".")
         for part in parents:
-            node = node.setdefault(part, {})
+            node[part] = dict(node.get(part) or {})
+            node = node[part]
         node[leaf] = value
         try:
             checked = Form.model_validate(header | _EMPTY_TABLES)

@@ -140,18 +140,18 @@ def _is_transient(error: BaseException) -> bool:
 def _retry_dead_connection(action: Callable[[], R]) -> R:
     """Run a self-contained transaction; once more if its connection turned out to be dead
     (connections are not pinged before use: the first statement after an outage finds out,
-    and nothing had been done on it)."""
-    try:
-        return action()
-    except StoreUnavailable as error:
-        cause = error.__cause__
-        if isinstance(cause, exc.DBAPIError) and cause.connection_invalidated:
+    and nothing had been done on it). Transient failures become StoreUnavailable."""
+    for attempt in (1, 2):
+        try:
             return action()
-        raise
-    except exc.DBAPIError as error:
-        if error.connection_invalidated:
-            return action()
-        raise
+        except (StoreUnavailable, exc.DBAPIError) as error:
+            cause = error.__cause__ if isinstance(error, StoreUnavailable) else error
+            if attempt == 1 and isinstance(cause, exc.DBAPIError) and cause.connection_invalidated:
+                continue
+            if isinstance(error, exc.DBAPIError) and _is_transient(error):
+                raise StoreUnavailable(str(error).splitlines()[0]) from error
+            raise
+    raise AssertionError("unreachable")
 
 
 def _translating(method: Callable[P, R]) -> Callable[P, R]:
@@ -290,8 +290,12 @@ _LIST_DRAFTS = (
 _DRAFT_COLUMNS = (*_INFO_COLUMNS, drafts.c.base_json)
 _SELECT_DRAFT = select(*_DRAFT_COLUMNS).where(drafts.c.id == bindparam("draft_id"))
 
-#: The opening read of a turn: the conversation (locked), the person's language, the event's
-#: mark and the active draft's header, in one round trip.
+#: The opening of a turn on PostgreSQL: lock the conversation's row. (On SQLite the
+#: transaction's BEGIN IMMEDIATE has taken the write lock already.)
+_LOCK = select(conversations.c.key).where(conversations.c.key == bindparam("key")).with_for_update()
+#: Then, in one statement whose snapshot is taken once the lock is held (so it sees what the
+#: turn we may have waited for committed): the conversation, the person's language, the event's
+#: mark and the active draft's header.
 _OPEN = (
     select(
         conversations.c.owner, conversations.c.state_json, conversations.c.version,
@@ -305,7 +309,6 @@ _OPEN = (
         .outerjoin(drafts, drafts.c.id == conversations.c.active_draft_id)
     )
     .where(conversations.c.key == bindparam("key"))
-    .with_for_update(of=conversations)
 )
 _SAVE_STATE = (
     update(conversations)
@@ -578,18 +581,26 @@ class Turn:
         self.turn_id = uuid.uuid4().hex
         self.created = False
         params = {"key": conversation_key, "user": user, "event_id": event_id or ""}
+        postgres = conn.dialect.name == "postgresql"
         try:
+            locked = conn.execute(_LOCK, params).first() if postgres else True
+            if locked is None:
+                self.created = _insert_ignore(conn, conversations, {
+                    "key": conversation_key, "owner": owner, "active_draft_id": None,
+                    "state_json": "{}", "version": 0, "updated_at": _now(),
+                }, ["key"])
+                conn.execute(_LOCK, params)
             row = conn.execute(_OPEN, params).first()
+            if row is None:  # SQLite, first turn
+                self.created = _insert_ignore(conn, conversations, {
+                    "key": conversation_key, "owner": owner, "active_draft_id": None,
+                    "state_json": "{}", "version": 0, "updated_at": _now(),
+                }, ["key"])
+                row = conn.execute(_OPEN, params).one()
         except exc.SQLAlchemyError as error:
             if _is_transient(error):
                 raise StoreUnavailable(str(error).splitlines()[0]) from error
             raise
-        if row is None:
-            self.created = _insert_ignore(conn, conversations, {
-                "key": conversation_key, "owner": owner, "active_draft_id": None,
-                "state_json": "{}", "version": 0, "updated_at": _now(),
-            }, ["key"])
-            row = conn.execute(_OPEN, params).one()
         if row.owner != owner:
             raise NotYourConversation(conversation_key)
         self.state: dict[str, Any] = json.loads(row.state_json)

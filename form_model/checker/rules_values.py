@@ -30,7 +30,9 @@ def _place(ctx: Context, i: int, fields: list[str]) -> Place:
     if fields == [PERIOD, ANNUAL] or fields == ["both"]:
         place = indicator_place(ctx, i)
         zh, en = both_fields([PERIOD, ANNUAL])
-        return Place(place.section, (*place.parts, zh), (*place.parts_en, en), place.path)
+        # "Go there" opens the first of the two values (the walk asks the other next).
+        path = indicator_place(ctx, i, PERIOD).path
+        return Place(place.section, (*place.parts, zh), (*place.parts_en, en), path)
     return indicator_place(ctx, i, fields[0])
 
 
