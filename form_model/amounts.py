@@ -12,8 +12,8 @@ magnitude (「4381.54万」, 「两千万」, 「2.75亿」, 「1.2m」, 「500k
 divided by 10,000. So 「4381.54」, 「4381.54万元」, 「43,815,400元」 and 「¥43,815,400」 are all
 4,381.54 万元. Another currency ($, USD, 港币 …) is refused, never read as 元.
 
-The result is never rounded and its sign is kept: callers decide what more than two
-decimals or a negative amount means (rule B09).
+The result is never rounded and its sign is kept: callers decide what more than
+:data:`MAX_PLACES` decimals or a negative amount means (rule B09, form_model.judgement).
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from form_model.normalize import nfkc
 
 __all__ = [
+    "MAX_AMOUNT",
+    "MAX_PLACES",
     "AmountError",
     "decimal_places",
     "format_amount",
@@ -34,6 +36,11 @@ __all__ = [
 
 _CENT = Decimal("0.01")
 _TEN_THOUSAND_EXP = 4  # 1 万元 = 10**4 元
+#: Amounts are kept to this many decimals of 万元: six reach the fen (0.000001 万元 = 0.01 元),
+#: as some budget systems ask. They are shown with two.
+MAX_PLACES = 6
+#: No amount of a department's form comes near this (万元); more is a paste gone wrong.
+MAX_AMOUNT = Decimal(10) ** 12
 
 
 class AmountError(ValueError):

@@ -22,7 +22,14 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal
 
-from form_model.amounts import AmountError, decimal_places, format_amount, parse_amount, tidy
+from form_model.amounts import (
+    MAX_AMOUNT,
+    MAX_PLACES,
+    AmountError,
+    decimal_places,
+    parse_amount,
+    tidy,
+)
 from form_model.findings import Severity
 from form_model.thresholds import SATISFACTION_MIN_PERCENT
 from form_model.values import (
@@ -627,12 +634,17 @@ def judge_amount(raw: str | Decimal | int | float) -> AmountJudgement:
         verdicts.append(Verdict(
             "B09", S.ERROR, f"金额不能为负数（{shown}）。", f"An amount cannot be negative ({shown}).",
         ))
-    elif decimal_places(value) > 2:
-        rounded = format_amount(value)
+    elif value >= MAX_AMOUNT:
         verdicts.append(Verdict(
-            "B09", S.WARNING,
-            f"金额「{shown}」超过两位小数，已按 {rounded} 处理，请确认。",
-            f"Amount '{shown}' has more than two decimals; taken as {rounded}.",
-            rounded,
+            "B09", S.ERROR, f"金额「{shown}」过大，不像以万元计的金额。",
+            f"The amount '{shown}' is too large for an amount in 10k yuan.",
+            hint=_AMOUNT_HINT[0], hint_en=_AMOUNT_HINT[1],
+        ))
+    elif decimal_places(value) > MAX_PLACES:
+        verdicts.append(Verdict(
+            "B09", S.ERROR,
+            f"金额「{shown}」超过{MAX_PLACES}位小数（以万元计，六位小数已精确到分）。",
+            f"The amount '{shown}' has more than {MAX_PLACES} decimals (six reach the fen in 10k yuan).",
+            hint=_AMOUNT_HINT[0], hint_en=_AMOUNT_HINT[1],
         ))
     return AmountJudgement(shown, value, tuple(verdicts))
