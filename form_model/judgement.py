@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import cached_property
 from typing import Literal
 
 from form_model.amounts import (
@@ -182,14 +183,20 @@ class IndicatorVerdicts:
     annual: tuple[Verdict, ...] = ()
     pair: tuple[Verdict, ...] = ()
 
+    @cached_property
+    def _by_code(self) -> dict[str, list[tuple[str, Verdict]]]:
+        out: dict[str, list[tuple[str, Verdict]]] = {}
+        for attr, verdicts in ((PERIOD, self.period), (ANNUAL, self.annual)):
+            for v in verdicts:
+                out.setdefault(v.code, []).append((attr if v.field == "value" else v.field, v))
+        for v in self.pair:
+            out.setdefault(v.code, []).append((v.field, v))
+        return out
+
     def of(self, code: str) -> list[tuple[str, Verdict]]:
         """(field, verdict) pairs with this code; field is period_value, annual_value, name
         or both."""
-        out: list[tuple[str, Verdict]] = []
-        for attr, verdicts in ((PERIOD, self.period), (ANNUAL, self.annual)):
-            out += [(attr if v.field == "value" else v.field, v) for v in verdicts if v.code == code]
-        out += [(v.field, v) for v in self.pair if v.code == code]
-        return out
+        return self._by_code.get(code, [])
 
 
 # --- the rule registry ------------------------------------------------------------------

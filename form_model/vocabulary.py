@@ -86,7 +86,9 @@ def vocabulary() -> Vocabulary:
         time_markers=tuple(raw["time_markers"]),
         input_words=tuple(raw["input_words"]),
         stop_terms=frozenset(raw["stop_terms"]),
-        figure_stop_terms=frozenset(raw["figure_stop_terms"]["terms"]),
+        figure_stop_terms=frozenset(raw["figure_stop_terms"]["terms"]) | frozenset(
+            w[i:i + 2] for w in raw["figure_stop_terms"]["measures"] for i in range(len(w) - 1)
+        ),
     )
 
 
