@@ -410,10 +410,12 @@ def v08(s: Subject) -> Iterator[Verdict]:
     raw = _shown(v)
     quantity = [w for w in VOCAB.vague_quantity_words if w in raw]
     if quantity:
+        word = f"「{raw}」" if raw == quantity[0] else f"「{raw}」中的「{quantity[0]}」"
+        word_en = f"'{raw}'" if raw == quantity[0] else f"'{raw}' ('{quantity[0]}')"
         yield Verdict(
             "V08", S.WARNING,
-            f"「{raw}」中的「{quantity[0]}」不是可考核的数量，请写明具体数值。",
-            f"'{raw}' is not a measurable quantity ('{quantity[0]}'); state the number.",
+            f"{word}不是可考核的数量，请写明具体数值。",
+            f"{word_en} is not a measurable quantity; state the number.",
             hint="写明数量和单位，如「≥10个」「≥500人次」。",
             hint_en="State a number with its unit, such as ≥10个 or ≥500人次.",
         )
