@@ -68,7 +68,9 @@ __all__ = [
     "judge_amount",
     "judge_indicator",
     "judge_value",
+    "pair_rule",
     "rule_catalogue",
+    "value_rule",
 ]
 
 S = Severity
@@ -92,6 +94,8 @@ class Verdict:
     #: Advice in words when no single value fits (「写成如「≥78个」」).
     hint: str | None = None
     hint_en: str | None = None
+    #: Where it stands (see :data:`Field`): "value" for the judged value itself, "name" (V13),
+    #: or for a pair rule "period_value", "annual_value" or "both".
     field: Field = "value"
 
 
