@@ -12,8 +12,8 @@ magnitude (「4381.54万」, 「两千万」, 「2.75亿」, 「1.2m」, 「500k
 divided by 10,000. So 「4381.54」, 「4381.54万元」, 「43,815,400元」 and 「¥43,815,400」 are all
 4,381.54 万元. Another currency ($, USD, 港币 …) is refused, never read as 元.
 
-The result is never rounded and its sign is kept: callers decide what more than two
-decimals or a negative amount means (rule B09).
+The result is never rounded and its sign is kept: callers decide what more than
+:data:`MAX_PLACES` decimals or a negative amount means (rule B09, form_model.judgement).
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from form_model.normalize import nfkc
 
 __all__ = [
+    "MAX_AMOUNT",
+    "MAX_PLACES",
     "AmountError",
     "decimal_places",
     "format_amount",
@@ -34,6 +36,11 @@ __all__ = [
 
 _CENT = Decimal("0.01")
 _TEN_THOUSAND_EXP = 4  # 1 万元 = 10**4 元
+#: Amounts are kept to this many decimals of 万元: six reach the fen (0.000001 万元 = 0.01 元),
+#: as some budget systems ask. They are shown with two.
+MAX_PLACES = 6
+#: No amount of a department's form comes near this (万元); more is a paste gone wrong.
+MAX_AMOUNT = Decimal(10) ** 12
 
 
 class AmountError(ValueError):
@@ -204,23 +211,20 @@ _CURRENCY_PREFIX = re.compile(r"^(?:¥|人民币|RMB|CNY)", re.IGNORECASE)
 #: ... or after it (「300,000 yuan」, 「43,815,400元」).
 _YUAN_SUFFIX = re.compile(r"(?:元整?|圆整?|人民币|yuan|rmb|cny)$", re.IGNORECASE)
 #: English magnitudes after an Arabic number: the amount is in 元 (「1.2m」, 「500k」).
-_ENGLISH_MAGNITUDE = re.compile(
-    r"^(?P<number>[\d,.]*\d[\d,.]*)"
-    r"(?P<magnitude>k|thousand|thousands|m|mn|mio|million|millions|b|bn|billion|billions)$",
-    re.IGNORECASE,
-)
-#: 「1.2m万」, 「500k亿元」: an English and a Chinese magnitude together.
-_MIXED_MAGNITUDES = re.compile(
-    r"^[\d,.]*\d[\d,.]*(?:k|thousand|m|mn|mio|million|b|bn|billion)s?(?:千万|百万|万|亿|千)$",
-    re.IGNORECASE,
-)
 _ENGLISH_FACTOR: dict[str, int] = {
     "k": 10**3, "thousand": 10**3, "thousands": 10**3,
     "m": 10**6, "mn": 10**6, "mio": 10**6, "million": 10**6, "millions": 10**6,
     "b": 10**9, "bn": 10**9, "billion": 10**9, "billions": 10**9,
 }
+_EN_MAGNITUDE = "|".join(sorted(_ENGLISH_FACTOR, key=len, reverse=True))
+_ARABIC = r"[\d,.]*\d[\d,.]*"
+_ENGLISH_MAGNITUDE = re.compile(
+    rf"^(?P<number>{_ARABIC})(?P<magnitude>{_EN_MAGNITUDE})$", re.IGNORECASE
+)
+#: 「1.2m万」, 「500k亿元」: an English and a Chinese magnitude together.
+_MIXED_MAGNITUDES = re.compile(rf"^{_ARABIC}(?:{_EN_MAGNITUDE})(?:千万|百万|万|亿|千)$", re.IGNORECASE)
 #: A number followed by a Latin word that is no magnitude: 「3 millon」, 「1.2mm」, 「12abc」.
-_UNKNOWN_WORD = re.compile(r"^[\d,.]*\d[\d,.]*(?:千万|百万|万|亿)?(?P<word>[A-Za-z][A-Za-z\d²³]*)$")
+_UNKNOWN_WORD = re.compile(rf"^{_ARABIC}(?:千万|百万|万|亿)?(?P<word>[A-Za-z][A-Za-z\d²³]*)$")
 #: English number words: 「five million yuan」.
 _NUMBER_WORDS = re.compile(
     r"^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty"

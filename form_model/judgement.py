@@ -20,9 +20,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import cached_property
 from typing import Literal
 
-from form_model.amounts import AmountError, decimal_places, format_amount, parse_amount, tidy
+from form_model.amounts import (
+    MAX_AMOUNT,
+    MAX_PLACES,
+    AmountError,
+    decimal_places,
+    parse_amount,
+    tidy,
+)
 from form_model.findings import Severity
 from form_model.thresholds import SATISFACTION_MIN_PERCENT
 from form_model.values import (
@@ -60,7 +68,9 @@ __all__ = [
     "judge_amount",
     "judge_indicator",
     "judge_value",
+    "pair_rule",
     "rule_catalogue",
+    "value_rule",
 ]
 
 S = Severity
@@ -84,6 +94,8 @@ class Verdict:
     #: Advice in words when no single value fits (「写成如「≥78个」」).
     hint: str | None = None
     hint_en: str | None = None
+    #: Where it stands (see :data:`Field`): "value" for the judged value itself, "name" (V13),
+    #: or for a pair rule "period_value", "annual_value" or "both".
     field: Field = "value"
 
 
@@ -175,14 +187,20 @@ class IndicatorVerdicts:
     annual: tuple[Verdict, ...] = ()
     pair: tuple[Verdict, ...] = ()
 
+    @cached_property
+    def _by_code(self) -> dict[str, list[tuple[str, Verdict]]]:
+        out: dict[str, list[tuple[str, Verdict]]] = {}
+        for attr, verdicts in ((PERIOD, self.period), (ANNUAL, self.annual)):
+            for v in verdicts:
+                out.setdefault(v.code, []).append((attr if v.field == "value" else v.field, v))
+        for v in self.pair:
+            out.setdefault(v.code, []).append((v.field, v))
+        return out
+
     def of(self, code: str) -> list[tuple[str, Verdict]]:
         """(field, verdict) pairs with this code; field is period_value, annual_value, name
         or both."""
-        out: list[tuple[str, Verdict]] = []
-        for attr, verdicts in ((PERIOD, self.period), (ANNUAL, self.annual)):
-            out += [(attr if v.field == "value" else v.field, v) for v in verdicts if v.code == code]
-        out += [(v.field, v) for v in self.pair if v.code == code]
-        return out
+        return self._by_code.get(code, [])
 
 
 # --- the rule registry ------------------------------------------------------------------
@@ -396,10 +414,12 @@ def v08(s: Subject) -> Iterator[Verdict]:
     raw = _shown(v)
     quantity = [w for w in VOCAB.vague_quantity_words if w in raw]
     if quantity:
+        word = f"「{raw}」" if raw == quantity[0] else f"「{raw}」中的「{quantity[0]}」"
+        word_en = f"'{raw}'" if raw == quantity[0] else f"'{raw}' ('{quantity[0]}')"
         yield Verdict(
             "V08", S.WARNING,
-            f"「{raw}」中的「{quantity[0]}」不是可考核的数量，请写明具体数值。",
-            f"'{raw}' is not a measurable quantity ('{quantity[0]}'); state the number.",
+            f"{word}不是可考核的数量，请写明具体数值。",
+            f"{word_en} is not a measurable quantity; state the number.",
             hint="写明数量和单位，如「≥10个」「≥500人次」。",
             hint_en="State a number with its unit, such as ≥10个 or ≥500人次.",
         )
@@ -627,12 +647,17 @@ def judge_amount(raw: str | Decimal | int | float) -> AmountJudgement:
         verdicts.append(Verdict(
             "B09", S.ERROR, f"金额不能为负数（{shown}）。", f"An amount cannot be negative ({shown}).",
         ))
-    elif decimal_places(value) > 2:
-        rounded = format_amount(value)
+    elif value >= MAX_AMOUNT:
         verdicts.append(Verdict(
-            "B09", S.WARNING,
-            f"金额「{shown}」超过两位小数，已按 {rounded} 处理，请确认。",
-            f"Amount '{shown}' has more than two decimals; taken as {rounded}.",
-            rounded,
+            "B09", S.ERROR, f"金额「{shown}」过大，不像以万元计的金额。",
+            f"The amount '{shown}' is too large for an amount in 10k yuan.",
+            hint=_AMOUNT_HINT[0], hint_en=_AMOUNT_HINT[1],
+        ))
+    elif decimal_places(value) > MAX_PLACES:
+        verdicts.append(Verdict(
+            "B09", S.ERROR,
+            f"金额「{shown}」超过{MAX_PLACES}位小数（以万元计，六位小数已精确到分）。",
+            f"The amount '{shown}' has more than {MAX_PLACES} decimals (six reach the fen in 10k yuan).",
+            hint=_AMOUNT_HINT[0], hint_en=_AMOUNT_HINT[1],
         ))
     return AmountJudgement(shown, value, tuple(verdicts))

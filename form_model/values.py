@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Literal
 
 from form_model.amounts import tidy
@@ -173,7 +173,7 @@ class IndicatorValue:
     bands: tuple[Band, ...] = ()
     problems: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def value(self) -> Decimal | None:
         """The number with its magnitude applied: 「≥1.4万人」 → 14000."""
         if self.number is None:

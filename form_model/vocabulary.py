@@ -8,7 +8,7 @@ rules read them from here, so a word added to the file changes every side at onc
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -65,29 +65,20 @@ def vocabulary() -> Vocabulary:
     raw = json.loads(
         resources.files("form_model").joinpath("data/value_words.json").read_text("utf-8")
     )
-    grades = sorted(_pairs(raw["grade_words"]), key=lambda kv: -len(kv[0]))
-    return Vocabulary(
-        prefix_comparators=_pairs(raw["prefix_comparators"]),
-        suffix_comparators=_pairs(raw["suffix_comparators"]),
-        grade_words=tuple(grades),
-        vague_words=tuple(raw["vague_words"]),
-        vague_quantity_words=tuple(raw["vague_quantity_words"]),
-        reverse_name_words=tuple(raw["reverse_name_words"]),
-        forward_name_words=tuple(raw["forward_name_words"]),
-        forward_rate_words=tuple(raw["forward_rate_words"]),
-        rate_words=tuple(raw["rate_words"]),
-        unbounded_rate_words=tuple(raw["unbounded_rate_words"]),
-        satisfaction_word=raw["satisfaction_word"],
-        money_name_words=tuple(raw["money_name_words"]),
-        signed_units=tuple(raw["signed_units"]),
-        count_units=tuple(raw["count_units"]),
-        output_count_units=tuple(raw["output_count_units"]),
-        schedule_words=tuple(raw["schedule_words"]),
-        time_markers=tuple(raw["time_markers"]),
-        input_words=tuple(raw["input_words"]),
-        stop_terms=frozenset(raw["stop_terms"]),
-        figure_stop_terms=frozenset(raw["figure_stop_terms"]["terms"]),
-    )
+    figures = raw["figure_stop_terms"]
+    shaped: dict[str, Any] = {
+        "prefix_comparators": _pairs(raw["prefix_comparators"]),
+        "suffix_comparators": _pairs(raw["suffix_comparators"]),
+        "grade_words": tuple(sorted(_pairs(raw["grade_words"]), key=lambda kv: -len(kv[0]))),
+        "satisfaction_word": raw["satisfaction_word"],
+        "stop_terms": frozenset(raw["stop_terms"]),
+        # the listed terms, and every two-character term of each measure word (合格率 …)
+        "figure_stop_terms": frozenset(figures["terms"]) | frozenset(
+            w[i:i + 2] for w in figures["measures"] for i in range(len(w) - 1)
+        ),
+    }
+    lists = {f.name: tuple(raw[f.name]) for f in fields(Vocabulary) if f.name not in shaped}
+    return Vocabulary(**shaped, **lists)
 
 
 VOCAB = vocabulary()

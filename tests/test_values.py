@@ -1065,3 +1065,35 @@ def test_text_limits_name_the_field() -> None:
     limit = too_long("department", "局" * 101)
     assert limit is not None and limit.label_zh == "部门名称" and limit.max_chars == 100
     assert too_long("unknown_field", "x" * 10**6) is None
+
+
+# --- comparator look-alikes, as staff's workbooks hold them -----------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "normal", "comparator"),
+    [
+        ("≧95％", "≥95%", "≥"),
+        ("≦5％", "≤5%", "≤"),
+        ("⩾90%", "≥90%", "≥"),
+        ("⩽3天", "≤3天", "≤"),
+        ("＞90％", "＞90%", "＞"),
+        ("＜3个", "＜3个", "＜"),
+        ("＝100％", "＝100%", "＝"),
+        ("≧ 1.4 万人", "≥1.4万人", "≥"),
+    ],
+)
+def test_look_alike_comparators_are_normalised(text: str, normal: str, comparator: str) -> None:
+    v = parse_value(text)
+    assert v.kind is ValueKind.QUANTITATIVE and v.problems == ()
+    assert v.comparator == comparator and format_value(v) == normal
+
+
+def test_look_alikes_in_a_rubric_are_normalised() -> None:
+    v = parse_value("≧10次优秀；5-10次良好；≦5次合格")
+    assert v.kind is ValueKind.GRADED
+    assert format_value(v) == "≥10次优秀；5-10次良好；≤5次合格"
+    assert suggest(v) == "≥10次"
+
+
+def test_look_alike_malformed_comparator_is_still_malformed() -> None:
+    assert parse_value("≧≦90%").problems == ("malformed_comparator",)

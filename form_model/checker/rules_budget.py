@@ -183,7 +183,7 @@ def _note_place(ctx: Context, path: str) -> Place:
     return Place(Section.BUDGET, (path,), (path,), path)
 
 
-@rule("B09", S.ERROR, "amounts are numbers ≥ 0 with at most 2 decimals")
+@rule("B09", S.ERROR, "amounts are numbers ≥ 0 with at most 6 decimals")
 def b09(ctx: Context) -> Iterator[Finding]:
     """Amounts an importer could not take as they stood, judged as the chat judges them."""
     for path, raw in ctx.form.amount_notes.items():

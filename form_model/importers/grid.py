@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from form_model.amounts import AmountError, decimal_places, parse_amount
+from form_model.amounts import MAX_AMOUNT, MAX_PLACES, AmountError, decimal_places, parse_amount
 from form_model.framework import framework
 from form_model.importers.errors import FormReadError
 from form_model.models import BUDGET_FIELDS, Budget, Form, Indicator, Task, TaskItem
@@ -23,8 +23,6 @@ from form_model.normalize import clean_cell_text, label_key, name_key, nfkc
 #: A paste or sheet larger than this is not a declaration form.
 MAX_ROWS = 5000
 MAX_COLS = 200
-#: 万元; anything this large is a typing accident (and would overflow two-place rounding).
-MAX_AMOUNT = Decimal(10) ** 12
 
 
 def _keys(*labels: str) -> tuple[str, ...]:
@@ -329,11 +327,9 @@ def _amount(raw: str, path: str, notes: dict[str, str]) -> Decimal | None:
     except AmountError:
         notes[path] = text
         return None
-    if value < 0 or value >= MAX_AMOUNT:
-        notes[path] = text
+    if value < 0 or value >= MAX_AMOUNT or decimal_places(value) > MAX_PLACES:
+        notes[path] = text  # kept aside with its text; the checker reports it (B09)
         return None
-    if decimal_places(value) > 2:
-        notes[path] = text  # the model rounds it to two places
     return value
 
 
