@@ -18,7 +18,8 @@ from handlers import actions, commands, early, home, mentions, messages, middlew
 from handlers.deps import Deps
 
 #: Events the app subscribes to (manifest.yml settings.event_subscriptions.bot_events).
-BOT_EVENTS = ("app_home_opened", "app_mention", "message.channels", "message.groups", "message.im")
+BOT_EVENTS = ("app_home_opened", "app_mention", "message.channels", "message.groups", "message.im",
+              "message.mpim")
 
 #: Bot scopes, each for what uses it (manifest.yml oauth_config.scopes.bot).
 BOT_SCOPES = {
@@ -28,8 +29,9 @@ BOT_SCOPES = {
     "im:history": "message.im: direct messages",
     "chat:write": "chat.postMessage, chat.update",
     "im:write": "conversations.open: the DM for /declbot and App Home buttons",
+    "mpim:history": "message.mpim: replies in a conversation's thread, group direct messages",
     "commands": "/declbot",
-    "files:read": "downloading shared workbooks (url_private_download)",
+    "files:read": "downloading shared workbooks (url_private_download, files.info)",
     "files:write": "files_upload_v2: the finished workbook",
 }
 
