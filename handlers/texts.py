@@ -31,6 +31,17 @@ TEXTS: dict[str, tuple[str, str]] = {
                     "请先说「进度」看看，不要直接重发。",
                     "Sorry, the reply could not be sent in full (Slack error: {error}). Your message "
                     "may already have been recorded: say 'status' to check before sending it again."),
+    # A reply too long for one message: a summary, then its parts, and the whole as a file.
+    "long_in_thread": ("内容较长：其余 {n} 部分发在这条消息的讨论串里，全文另附文件「{file}」。",
+                       "This is long: the other {n} parts are in this message's thread, and the whole "
+                       "text is attached as '{file}'."),
+    "long_below": ("内容较长：其余 {n} 部分接着发在下面，全文另附文件「{file}」。",
+                   "This is long: the other {n} parts follow below, and the whole text is attached "
+                   "as '{file}'."),
+    "long_file": ("declbot-全文.txt", "declbot-full-text.txt"),
+    "long_file_failed": ("全文文件没能上传（{error}），内容都已分条发出。",
+                         "The whole-text file could not be uploaded ({error}); all of it was sent in "
+                         "the messages."),
     # --- slash command -----------------------------------------------------------------------
     "command_usage": ("用法：/declbot new（新建草稿）| status（进度）| check（检查）| export（导出表格）| help（帮助）",
                       "Usage: /declbot new | status | check | export | help"),

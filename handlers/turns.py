@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -41,15 +42,16 @@ def opening_text(deps: Deps, place: Place, text: str) -> str:
 def deliver(deps: Deps, client: WebClient, place: Place, user: str, replies: Sequence[Reply]) -> bool:
     """Post the replies in order (a workbook as an upload); on a Slack failure that the retry
     handlers could not overcome, stop and tell the person. True when all were delivered."""
+    lang = functools.cache(lambda: deps.lang(user))  # a database read most deliveries skip
     for reply in replies:
         try:
             if reply.file is not None:
-                files.send_file(client, place, reply, deps.lang(user))
+                files.send_file(client, place, reply, lang())
             else:
-                post_reply(client, place, reply)
+                post_reply(client, place, reply, lang)
         except SLACK_FAILURES as e:
             log.error("reply to %s not delivered: %s", place.conversation, e)
-            notify(client, place, say_text(deps.lang(user), "post_failed", error=failure_reason(e)))
+            notify(client, place, say_text(lang(), "post_failed", error=failure_reason(e)))
             return False
     return True
 

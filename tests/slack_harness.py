@@ -165,14 +165,22 @@ class Endpoint:
                          "text": button["text"], "value": button["value"], "action_ts": self.ts()}],
         })
 
-    def click_home(self, user: str, action_id: str, value: str) -> Response:
-        return self.interact({
+    def home_click(self, user: str, action_id: str, value: str) -> dict[str, Any]:
+        """The payload of a click on the person's Home tab as last published (its view id and
+        hash: two clicks on the same rendering carry the same hash)."""
+        view = self.fake.views.get(user) or {"id": "VNONE", "hash": "0.none"}
+        return {
             "type": "block_actions", "team": {"id": TEAM}, "user": {"id": user, "team_id": TEAM},
             "api_app_id": "A0DECLBOT", "token": "legacy", "trigger_id": unique("trig."),
-            "container": {"type": "view", "view_id": "V1"}, "view": {"id": "V1", "type": "home"},
+            "container": {"type": "view", "view_id": view["id"]},
+            "view": {"id": view["id"], "hash": view["hash"], "type": "home",
+                     "blocks": view.get("blocks", [])},
             "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value,
                          "text": {"type": "plain_text", "text": value}, "action_ts": self.ts()}],
-        })
+        }
+
+    def click_home(self, user: str, action_id: str, value: str) -> Response:
+        return self.interact(self.home_click(user, action_id, value))
 
     def command(self, user: str, text: str, channel: str = "C0GENERAL") -> Response:
         return self.post(urlencode({
@@ -221,18 +229,11 @@ class Twin:
 
 
 def posts_for(replies: list[Reply]) -> int:
-    """How many messages the app posts for these replies (an upload is not a message; the rest
-    of its reply is)."""
+    """How many messages the app posts for these replies (an upload is not a message; its
+    reply's text is)."""
     from handlers.blocks import reply_messages
-    from handlers.files import split_comment
 
-    count = 0
-    for reply in replies:
-        if reply.file is not None:
-            count += 1 if split_comment(reply.text)[1] or reply.choices else 0
-        else:
-            count += len(reply_messages(reply))
-    return count
+    return sum(len(reply_messages(reply)) for reply in replies)
 
 
 def wait_http(url: str, timeout: float, alive: Callable[[], bool]) -> None:
@@ -255,6 +256,7 @@ class ServeProcess:
     def __init__(self, fake: FakeSlack, database_url: str, log_path: Path, *, workers: int = 1) -> None:
         self.port = free_port()
         self.log_path = log_path
+        self.database_url = database_url
         env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
         env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.base_url,
                    DATABASE_URL=database_url, PYTHONUNBUFFERED="1")

@@ -1,0 +1,110 @@
+"""What the app posts fits Slack, end to end through ``declbot serve --http`` and a fake Web API
+that refuses what Slack refuses (every test here fails if the fake refused anything): the report
+of a 400-indicator form, text people typed (shown as typed, never as markup), and a Home tab
+whose draft has a 3,000-character department name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bench.common import generated_form
+from bot.store import Store
+from bot.types import Attachment
+from form_model.checker import check
+from form_model.exporter import write_form
+from form_model.models import Form
+from form_model.report_text import render_report
+from handlers.blocks import MESSAGE_TEXT_BUDGET, block_text_length
+from handlers.places import dm_key
+from tests.fake_slack import TEAM, FakeSlack, Message
+from tests.slack_harness import Endpoint, ServeProcess, Twin, dm_of, new_user, posts_for
+
+
+@pytest.fixture
+def twin(tmp_path: Path) -> Iterator[Twin]:
+    t = Twin(tmp_path / "twin.sqlite3")
+    yield t
+    t.close()
+
+
+@pytest.fixture(scope="module")
+def large_form() -> Form:
+    return generated_form(50, 400)
+
+
+def thread_of(slack: FakeSlack, message: Message) -> list[Message]:
+    return [m for m in slack.in_place(message.channel, message.ts) if m.ts != message.ts]
+
+
+def test_the_report_of_a_400_indicator_form_is_a_summary_its_parts_and_a_file(
+        served: Endpoint, slack: FakeSlack, twin: Twin, large_form: Form) -> None:
+    user = new_user()
+    dm = dm_of(user)
+    data = write_form(large_form)
+    report = render_report(check(large_form), "zh")
+    assert len(report) > 23_000  # one message of it would be refused (msg_blocks_too_long)
+    replies = twin.turn(user, file=Attachment("大表.xlsx", data))
+    shared = slack.host_file("大表.xlsx", data)
+    posted = served.exchange(dm, posts_for(replies), lambda: served.dm(user, "", files=[shared]), timeout=60)
+
+    top = [m for m in posted if m.thread_ts is None][-3:]  # after the welcome
+    assert [m.body().split("\n")[0] for m in top] == [
+        "已读取文件「大表.xlsx」：表格完整：0 个错误，240 个警告，0 个提示。",
+        "表格完整：0 个错误，240 个警告，0 个提示。",  # the report's summary
+        "要接着填写缺少的部分吗？",
+    ]
+    summary = top[1]
+    parts = thread_of(slack, summary)
+    n = len(parts)
+    assert n >= 4 and f"其余 {n} 部分发在这条消息的讨论串里，全文另附文件「declbot-全文.txt」" in summary.shown()
+    assert [p.shown().split("\n")[0] for p in parts] == [f"{k}/{n}" for k in range(1, n + 1)]
+    assert all(p.body().startswith("══ 警告（建议修改） ══\n【") for p in parts)
+    findings = [line for line in report.split("\n") if line.startswith("! [")]
+    shown = "\n".join(p.body() for p in parts)
+    assert len(findings) == 240 and all(f in shown for f in findings)
+    assert top[-1].buttons() and not any(p.buttons() for p in parts)  # the choices stay in sight
+
+    [attached] = slack.wait(lambda: slack.uploaded(dm), what="the report as a file")
+    assert (attached.filename, attached.thread_ts) == ("declbot-全文.txt", summary.ts)
+    assert attached.data.decode("utf-8") == report
+    largest = max(block_text_length(m.blocks) for m in slack.in_place(dm))
+    assert largest <= MESSAGE_TEXT_BUDGET < 12_000
+
+
+def test_typed_text_is_shown_as_typed(served: Endpoint, slack: FakeSlack) -> None:
+    user = new_user()
+    dm = dm_of(user)
+    served.exchange(dm, 2, lambda: served.dm(user, "你好"))
+    typed = "*市*_协作_~办~`公室` <!channel> <https://evil.example|点我> :tada:"
+    [said] = served.exchange(dm, 1, lambda: served.dm(user, typed))
+    [text_block] = [b["text"] for b in said.blocks if b["type"] == "section"][:1]
+    assert text_block["type"] == "plain_text" and text_block["emoji"] is False
+    assert f"部门名称 = {typed}" in text_block["text"]
+    assert "<!channel>" not in said.text and "&lt;!channel&gt;" in said.text  # the notification
+
+
+def test_a_3000_character_department_name_does_not_break_the_home_tab(
+        served: Endpoint, served_process: ServeProcess, slack: FakeSlack) -> None:
+    user = new_user()
+    name = "超长部门名称" * 500
+    store = Store(served_process.database_url)  # a draft saved before names had a cap
+    try:
+        with store.turn(dm_key(TEAM, user), f"user:{user}") as st:
+            st.new_draft(form=Form(department=name))
+    finally:
+        store.close()
+    assert served.home_opened(user).status == 200
+    view = slack.wait(lambda: slack.views.get(user), what="the Home tab")
+    headers = [b["text"]["text"] for b in view["blocks"] if b["type"] == "header"]
+    assert headers[1] == name[:149] + "…"
+    progress = [b["text"]["text"] for b in view["blocks"] if b["type"] == "section"][1]
+    assert progress.startswith("✓ 部门名称：超长部门名称") and progress.endswith("…") and len(progress) == 3000
+
+    # The person's Home keeps updating: a new draft from its button shows up in it.
+    served.exchange(dm_of(user), 1, lambda: served.click_home(user, "declbot_home_new", "new"))
+    slack.wait(lambda: len([c for c in slack.calls_to("views.publish") if c.params["user_id"] == user]) == 2,
+               what="the Home tab again")
+    assert "共 2 份草稿" in str(slack.views[user])
