@@ -1,13 +1,18 @@
 """The Slack app's listeners, one module per surface, each thin: Slack payload → engine turn,
 engine replies → Block Kit.
 
-* :mod:`handlers.messages` — direct messages; replies in a thread that is a conversation
-* :mod:`handlers.mentions` — @mentions in channels (the conversation lives in the thread)
+* :mod:`handlers.routing_logic` — what an event is and where it belongs (pure; used by all)
+* :mod:`handlers.messages` — direct messages; replies in a thread that is a conversation;
+  edits and deletions (:mod:`handlers.edits`)
+* :mod:`handlers.mentions` — @mentions in channels and group DMs (the conversation lives in
+  the thread)
 * :mod:`handlers.commands` — ``/declbot``
 * :mod:`handlers.actions` — choice buttons
 * :mod:`handlers.home` — the App Home tab
 * :mod:`handlers.files` — shared workbooks in, the finished workbook out
-* :mod:`handlers.middleware` — noise filter, event de-duplication, error handler
+* :mod:`handlers.middleware` — routing once, noise filter, event de-duplication, error handler
+* :mod:`handlers.early` — typed turns applied before the acknowledgement, replies after
+* :mod:`handlers.server` — HTTP (Flask under gunicorn, request limits) and Socket Mode
 """
 
 from __future__ import annotations

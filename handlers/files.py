@@ -31,8 +31,23 @@ def file_name(file: Mapping[str, Any]) -> str:
     return str(file.get("name") or file.get("title") or file.get("id") or "file")
 
 
-def fetch(settings: Settings, file: Mapping[str, Any], token: str, lang: str) -> Attachment:
+def described(client: WebClient, file: Mapping[str, Any], lang: str) -> Mapping[str, Any]:
+    """The file as Slack describes it. A file shared from another organisation (Slack Connect)
+    arrives with little more than its id and ``"file_access": "check_file_info"``: files.info
+    tells the rest (its download address among it)."""
+    if file.get("url_private_download") or not file.get("id"):
+        return file
+    try:
+        info = client.files_info(file=str(file["id"])).get("file")
+    except SLACK_FAILURES as e:
+        log.warning("files.info for %s failed: %s", file.get("id"), e)
+        raise FileProblem(text(lang, "file_info", name=file_name(file), detail=failure_reason(e))) from None
+    return info if isinstance(info, Mapping) else file
+
+
+def fetch(settings: Settings, client: WebClient, file: Mapping[str, Any], token: str, lang: str) -> Attachment:
     """The shared file as an engine attachment; :class:`FileProblem` when it cannot be had."""
+    file = described(client, file, lang)
     name = file_name(file)
     size = file.get("size")
     try:

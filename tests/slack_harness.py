@@ -109,21 +109,27 @@ class Endpoint:
             if retry_num else None
         return self.post(json.dumps(body), "application/json", headers=headers, **kw)
 
-    def dm(self, user: str, text: str = "", *, files: list[dict[str, Any]] | None = None,
-           **kw: Any) -> Response:
+    def dm_message(self, user: str, text: str = "", *, files: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        """A direct message to the app, as the ``message`` event Slack sends."""
         ts = self.ts()
         event = {"type": "message", "channel_type": "im", "channel": dm_of(user), "user": user,
                  "text": slack_escape(text), "ts": ts, "event_ts": ts, "team": TEAM}
         if files:
             event.update(subtype="file_share", files=files)
-        return self.event(event, **kw)
+        return event
+
+    def dm(self, user: str, text: str = "", *, files: list[dict[str, Any]] | None = None,
+           **kw: Any) -> Response:
+        return self.event(self.dm_message(user, text, files=files), **kw)
 
     def channel_message(self, user: str, channel: str, text: str, *, thread_ts: str | None = None,
-                        mention: bool = False, ts: str | None = None) -> tuple[str, dict[str, Any]]:
-        """A message in a channel, as the ``message`` event Slack sends; (ts, event)."""
+                        mention: bool = False, ts: str | None = None,
+                        channel_type: str = "channel") -> tuple[str, dict[str, Any]]:
+        """A message in a channel (or a group DM: ``channel_type="mpim"``), as the ``message``
+        event Slack sends; (ts, event)."""
         ts = ts or self.ts()
         shown = (f"<@{BOT_USER}> " if mention else "") + slack_escape(text)
-        event = {"type": "message", "channel_type": "channel", "channel": channel, "user": user,
+        event = {"type": "message", "channel_type": channel_type, "channel": channel, "user": user,
                  "text": shown, "ts": ts, "event_ts": ts, "team": TEAM}
         if thread_ts:
             event["thread_ts"] = thread_ts
@@ -138,6 +144,25 @@ class Endpoint:
         if also_message_event:
             assert self.event(message).status == 200
         return ts, response
+
+    def edited(self, original: dict[str, Any], new_text: str) -> dict[str, Any]:
+        """Slack's ``message_changed`` event for the person editing a message they sent."""
+        keep = {k: original[k] for k in ("user", "ts", "thread_ts") if k in original}
+        before = {"type": "message", "text": original.get("text", ""), **keep}
+        after = {**before, "text": slack_escape(new_text), "edited": {"user": original["user"], "ts": self.ts()}}
+        ts = self.ts()
+        return {"type": "message", "subtype": "message_changed", "hidden": True, "channel": original["channel"],
+                "channel_type": original.get("channel_type", "im"), "ts": ts, "event_ts": ts,
+                "message": after, "previous_message": before}
+
+    def deleted(self, original: dict[str, Any]) -> dict[str, Any]:
+        """Slack's ``message_deleted`` event for the person deleting a message they sent."""
+        keep = {k: original[k] for k in ("user", "ts", "thread_ts", "files") if k in original}
+        ts = self.ts()
+        return {"type": "message", "subtype": "message_deleted", "hidden": True, "channel": original["channel"],
+                "channel_type": original.get("channel_type", "im"), "ts": ts, "event_ts": ts,
+                "deleted_ts": original["ts"],
+                "previous_message": {"type": "message", "text": original.get("text", ""), **keep}}
 
     def home_opened(self, user: str, tab: str = "home") -> Response:
         return self.event({"type": "app_home_opened", "user": user, "channel": dm_of(user), "tab": tab,

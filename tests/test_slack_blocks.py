@@ -25,7 +25,6 @@ from handlers.blocks import (
     reply_messages,
 )
 from handlers.home_view import HOME_ACTION_ID, home_view
-from handlers.middleware import is_noise
 from handlers.places import dm_key, message_place, thread_key
 from handlers.settings import Settings, SettingsError
 from handlers.slack_text import mentions, typed_text
@@ -180,23 +179,6 @@ def test_places() -> None:
     assert (in_dm.conversation, in_dm.channel, in_dm.thread_ts, in_dm.shared) == ("slack:dm:T1:U1", "D1", None, False)
     in_thread = message_place("T1", "U1", "C1", "5.0", "1.0")
     assert (in_thread.conversation, in_thread.thread_ts, in_thread.shared) == ("slack:thread:C1:1.0", "1.0", True)
-
-
-@pytest.mark.parametrize(("event", "noise"), [
-    ({"type": "message", "user": "U1", "text": "hi"}, False),
-    ({"type": "message", "user": "U1", "subtype": "file_share"}, False),
-    ({"type": "message", "user": "U1", "subtype": "thread_broadcast"}, False),
-    ({"type": "message", "subtype": "message_changed"}, True),
-    ({"type": "message", "subtype": "message_deleted"}, True),
-    ({"type": "message", "user": "U1", "subtype": "channel_join"}, True),
-    ({"type": "message", "subtype": "bot_message", "bot_id": "B2"}, True),
-    ({"type": "message", "user": "U9", "bot_id": "B2", "text": "a bot with a user"}, True),
-    ({"type": "app_mention", "user": "U1", "text": "<@UBOT>"}, False),
-    ({"type": "app_mention", "user": "U9", "bot_id": "B2"}, True),
-    ({"type": "app_home_opened", "user": "U1"}, False),
-])
-def test_noise(event: dict[str, str], noise: bool) -> None:
-    assert is_noise({"type": "event_callback", "event": event}) is noise
 
 
 def overview_of(n: int, complete: bool = False) -> DraftOverview:
