@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import select
 import socket
 import subprocess
 import sys
@@ -22,11 +23,11 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from slack_sdk.signature import SignatureVerifier
 
@@ -234,6 +235,62 @@ class Endpoint:
         )
 
 
+@dataclass
+class Streamed:
+    """The answer to a request whose body was streamed: status, body, and how much of the body
+    had been sent when the answer came."""
+
+    status: int
+    body: bytes
+    sent: int
+
+
+def stream_post(base: str, path: str, headers: dict[str, str], chunks: Iterable[bytes],
+                timeout: float = 30.0) -> Streamed:
+    """POST a body piece by piece over a raw socket, as curl does: stop sending as soon as the
+    server answers (a server refusing a body answers before it has read it all, then closes).
+    Without a Content-Length in ``headers`` the body is sent chunked."""
+    host, port = urlsplit(base).hostname or "127.0.0.1", urlsplit(base).port or 80
+    chunked = not any(k.lower() == "content-length" for k in headers)
+    head = f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\n" + "".join(
+        f"{k}: {v}\r\n" for k, v in {**headers, **({"Transfer-Encoding": "chunked"} if chunked else {})}.items())
+    sent = 0
+    with socket.create_connection((host, port), timeout=timeout) as sock:
+        sock.sendall(head.encode("latin-1") + b"\r\n")
+        try:
+            for chunk in chunks:
+                if select.select([sock], [], [], 0)[0]:
+                    break  # answered already
+                sock.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk)
+                sent += len(chunk)
+            else:
+                if chunked:
+                    sock.sendall(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # closed on us: its answer is waiting to be read
+        raw = b""
+        try:
+            while b"\r\n\r\n" not in raw or len(raw) < _answer_length(raw):
+                data = sock.recv(65536)
+                if not data:
+                    break
+                raw += data
+        except ConnectionResetError:
+            pass
+    status_line, _, rest = raw.partition(b"\r\n")
+    assert status_line.startswith(b"HTTP/1."), f"no HTTP answer: {raw[:200]!r}"
+    return Streamed(int(status_line.split()[1]), rest.partition(b"\r\n\r\n")[2], sent)
+
+
+def _answer_length(raw: bytes) -> int:
+    head, _, _ = raw.partition(b"\r\n\r\n")
+    for line in head.split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return len(head) + 4 + int(value)
+    return len(raw) + 1  # no length: read to the end
+
+
 class Twin:
     """The same engine on a store of its own: what the app should say, turn by turn."""
 
@@ -329,7 +386,7 @@ class InProcessServer:
                                  database_url=database_url)
         self.store = Store(database_url)
         self.bolt_app = build_app(self.settings, self.store)
-        self.server = make_server("127.0.0.1", 0, flask_app(self.bolt_app), threaded=True)
+        self.server = make_server("127.0.0.1", 0, flask_app(self.bolt_app, self.settings.signing_secret), threaded=True)
         self.base = f"http://127.0.0.1:{self.server.server_port}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self._thread.start()
