@@ -87,11 +87,13 @@ def handle_home_action(deps: Deps, client: WebClient, context: BoltContext, body
     team = context.team_id or (body.get("team") or {}).get("id") or ""
     place = dm_place(team, user, channel)
     value = action.get("value") or ""
-    if value == NEW_DRAFT_VALUE:
-        take_turn(deps, client, place, user, text="new")
-    else:
-        take_turn(deps, client, place, user, choice=value)
-    publish_home(deps, client, user)
+    try:
+        if value == NEW_DRAFT_VALUE:
+            take_turn(deps, client, place, user, text="new")
+        else:
+            take_turn(deps, client, place, user, choice=value)
+    finally:  # a new rendering (a new hash): the next press counts, whatever became of this one
+        publish_home(deps, client, user)
 
 
 def register(app: App, deps: Deps) -> None:

@@ -42,8 +42,7 @@ def slack(fake_api: FakeSlack) -> Iterator[FakeSlack]:
 
 @pytest.fixture(scope="session")
 def served_process(fake_api: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeProcess]:
-    directory = tmp_path_factory.mktemp("served")
-    process = ServeProcess(fake_api, f"sqlite:///{directory / 'declbot.sqlite3'}", directory / "serve.log")
+    process = ServeProcess.on_sqlite(fake_api, tmp_path_factory.mktemp("served"))
     yield process
     process.stop()
 

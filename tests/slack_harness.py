@@ -357,6 +357,11 @@ class ServeProcess:
             self.stop()
             raise RuntimeError(f"declbot serve did not start: {e}\n{self.log()}") from e
 
+    @classmethod
+    def on_sqlite(cls, fake: FakeSlack, directory: Path) -> ServeProcess:
+        """One worker on a SQLite file of its own in ``directory`` (which also gets the log)."""
+        return cls(fake, f"sqlite:///{directory / 'declbot.sqlite3'}", directory / "serve.log")
+
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 

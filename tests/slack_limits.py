@@ -97,6 +97,15 @@ class _Checker:
         if isinstance(value, str) and units(value) > limit:
             self.fail(pointer, f"must be less than {limit + 1} characters")
 
+    def identifier(self, value: Any, limit: int, seen: set[str], pointer: str, scope: str) -> None:
+        """A block_id or action_id: not too long, and unique where it must be."""
+        if value is None:
+            return
+        self.max_len(value, limit, pointer)
+        if value in seen:
+            self.fail(pointer, f"must be unique within {scope}")
+        seen.add(value)
+
     def text_object(self, obj: Any, pointer: str, *, limit: int = TEXT_OBJECT,
                     plain_only: bool = False, required: bool = True) -> None:
         if obj is None:
@@ -143,12 +152,7 @@ class _Checker:
             self.fail(pointer, "must be a block element")
             return
         kind = obj["type"]
-        action_id = obj.get("action_id")
-        if action_id is not None:
-            self.max_len(action_id, ACTION_ID, f"{pointer}/action_id")
-            if action_id in action_ids:
-                self.fail(f"{pointer}/action_id", "must be unique within its block")
-            action_ids.add(action_id)
+        self.identifier(obj.get("action_id"), ACTION_ID, action_ids, f"{pointer}/action_id", "its block")
         self.confirm(obj.get("confirm"), f"{pointer}/confirm")
         if "placeholder" in obj:
             self.text_object(obj["placeholder"], f"{pointer}/placeholder", limit=PLACEHOLDER, plain_only=True)
@@ -182,12 +186,7 @@ class _Checker:
             self.fail(pointer, "unsupported block type")
             return
         kind = block["type"]
-        block_id = block.get("block_id")
-        if block_id is not None:
-            self.max_len(block_id, BLOCK_ID, f"{pointer}/block_id")
-            if block_id in block_ids:
-                self.fail(f"{pointer}/block_id", "must be unique within the message or view")
-            block_ids.add(block_id)
+        self.identifier(block.get("block_id"), BLOCK_ID, block_ids, f"{pointer}/block_id", "the message or view")
         action_ids: set[str] = set()
         if kind == "section":
             if "text" not in block and not block.get("fields"):

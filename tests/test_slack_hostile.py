@@ -22,8 +22,7 @@ MB = 1 << 20
 
 @pytest.fixture(scope="module")
 def process(fake_api: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeProcess]:
-    directory = tmp_path_factory.mktemp("hostile")
-    served = ServeProcess(fake_api, f"sqlite:///{directory / 'declbot.sqlite3'}", directory / "serve.log")
+    served = ServeProcess.on_sqlite(fake_api, tmp_path_factory.mktemp("hostile"))  # its own worker
     yield served
     served.stop()
 
