@@ -20,7 +20,7 @@ from form_model.report_text import render_report
 from handlers.blocks import MESSAGE_TEXT_BUDGET, block_text_length
 from handlers.places import dm_key
 from tests.fake_slack import TEAM, FakeSlack, Message
-from tests.slack_harness import Endpoint, ServeProcess, Twin, dm_of, new_user, posts_for
+from tests.slack_harness import Endpoint, ServeProcess, Twin, dm_of, new_user, posts_for, unique
 
 
 @pytest.fixture
@@ -108,3 +108,23 @@ def test_a_3000_character_department_name_does_not_break_the_home_tab(
     slack.wait(lambda: len([c for c in slack.calls_to("views.publish") if c.params["user_id"] == user]) == 2,
                what="the Home tab again")
     assert "共 2 份草稿" in str(slack.views[user])
+
+
+def test_in_a_channel_thread_the_parts_follow_the_summary_in_the_thread(
+        served: Endpoint, slack: FakeSlack, large_form: Form) -> None:
+    channel, alice = unique("C"), new_user()
+    root = served.ts()
+    shared = slack.host_file("大表.xlsx", write_form(large_form))
+    _, message = served.channel_message(alice, channel, "请检查", mention=True, ts=root)
+    mention = {k: v for k, v in message.items() if k not in ("channel_type",)} | {
+        "type": "app_mention", "files": [shared]}
+    served.event(mention)
+    attached = slack.wait(lambda: slack.uploaded(channel), timeout=60, what="the report as a file")[0]
+    assert (attached.channel, attached.thread_ts, attached.filename) == (channel, root, "declbot-全文.txt")
+    posted = slack.in_place(channel)
+    assert all(m.thread_ts == root for m in posted)  # nothing outside the conversation's thread
+    summary = next(m for m in posted if m.body().startswith("表格完整：0 个错误，240 个警告"))
+    parts = posted[posted.index(summary) + 1:]
+    n = int(summary.shown().split("其余 ")[1].split(" 部分")[0])
+    assert "接着发在下面" in summary.shown()
+    assert [p.shown().split("\n")[0] for p in parts[:n]] == [f"{k}/{n}" for k in range(1, n + 1)]
