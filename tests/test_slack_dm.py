@@ -52,7 +52,7 @@ class DM:
     def _expect(self, replies: list[Reply], send: object) -> list[Message]:
         self.last = self.endpoint.exchange(self.channel, posts_for(replies), send)  # type: ignore[arg-type]
         shown = [m.shown().strip() for m in self.last]
-        wanted = [r.text.strip() for r in replies if r.file is None]
+        wanted = [r.text.strip() for r in replies]  # a workbook's reply follows the upload
         assert shown == wanted
         offered = [rows(b["value"]) for m in self.last for b in m.buttons()]
         assert offered == [rows(c.value) for r in replies for c in r.choices]
@@ -96,17 +96,19 @@ def test_whole_draft_in_a_dm_ends_with_the_workbook(served: Endpoint, slack: Fak
     dm.say("导出")
     upload = slack.wait(lambda: slack.uploaded(dm.channel), what="the workbook")[0]
     assert upload.filename == SEED_FILE and upload.thread_ts is None
-    assert "\n" not in upload.initial_comment and "表格完整：0 个错误，13 个警告" in upload.initial_comment
+    assert upload.initial_comment == ""  # an upload's comment is mrkdwn: the reply is a message
+    assert dm.last[-1].shown().startswith(f"已生成正式表格：{SEED_FILE}\n表格完整：0 个错误，13 个警告")
     assert read_xlsx(upload.data) == seed_form
     sheet = openpyxl.load_workbook(io.BytesIO(upload.data)).active
     assert sheet["A1"].value == "部门整体预算绩效目标申报表"
     assert (sheet["A3"].value, sheet["B3"].value) == ("部门名称", "广州市协作办公室")
     assert (sheet["B5"].value, sheet["C5"].value) == ("基本支出", 4381.54)
     assert (sheet["D5"].value, sheet["E5"].value) == ("财政拨款", 275150.81)
-    # What the person saw, in order: the file went through the three upload steps.
+    # What the person saw, in order: the file went through the three upload steps, then the
+    # message that says what it is.
     methods = slack.methods()
-    assert methods[-3:] == ["files.getUploadURLExternal", f"/upload/v1/{upload.file_id}",
-                            "files.completeUploadExternal"]
+    assert methods[-4:] == ["files.getUploadURLExternal", f"/upload/v1/{upload.file_id}",
+                            "files.completeUploadExternal", "chat.postMessage"]
 
 
 def test_paste_then_is_my_form_complete(served: Endpoint, slack: FakeSlack, twin: Twin,

@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from form_model.importers import read_text, read_xlsx
-from tests.fake_slack import FakeSlack
+from tests.fake_slack import FakeSlack, shown_text
 from tests.slack_harness import Endpoint, dm_of, new_user
 
 
@@ -15,9 +15,13 @@ def texts(view: dict[str, Any]) -> str:
     out = []
     for block in view["blocks"]:
         if "text" in block:
-            out.append(block["text"]["text"])
-        out += [e.get("text", "") for e in block.get("elements", []) if isinstance(e.get("text"), str)]
-    return "\n".join(out).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+            out.append(shown_text(block["text"]))
+        out += [shown_text(e) for e in block.get("elements", []) if isinstance(e.get("text"), str)]
+    return "\n".join(out)
+
+
+def headers(view: dict[str, Any]) -> list[str]:
+    return [b["text"]["text"] for b in view["blocks"] if b["type"] == "header"]
 
 
 def buttons(view: dict[str, Any]) -> dict[str, tuple[str, str]]:
@@ -47,7 +51,7 @@ def test_app_home_lists_the_drafts_with_progress_and_buttons(served: Endpoint, s
     view = slack.views[user]
     shown = texts(view)
     assert "共 2 份草稿" in shown
-    assert shown.index("*甲局*") < shown.index("*广州市协作办公室*")  # most recent first
+    assert headers(view)[1:] == ["甲局", "广州市协作办公室"]  # most recent first
     assert "✅ 表格完整 · 0 个错误，13 个警告，3 个提示" in shown
     assert "✏️ 尚不完整" in shown
     assert "✓ 部门名称：广州市协作办公室" in shown and "✓ 预算整体情况：8/8" in shown
