@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -116,8 +117,16 @@ def read_department(text: str, ctx: Context) -> Reading:
     return Reading(value=value, shown=value)
 
 
-def parse_year(text: str) -> int | None:
+#: Years named relative to today: 「明年」 is this year plus one.
+RELATIVE_YEARS = {"今年": 0, "本年": 0, "本年度": 0, "this year": 0, "明年": 1, "下一年": 1,
+                  "下年": 1, "下年度": 1, "next year": 1, "后年": 2}
+
+
+def parse_year(text: str, today: date | None = None) -> int | None:
     s = nfkc(text).strip().translate(_CN_DIGITS)
+    offset = RELATIVE_YEARS.get(s.casefold().rstrip("。.!！"))
+    if offset is not None:
+        return (today or date.today()).year + offset
     m = _YEAR.match(s)
     if not m:
         return None
