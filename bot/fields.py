@@ -159,22 +159,22 @@ def read_long_text(text: str, ctx: Context) -> Reading:
     return Reading(value=value, shown=value)
 
 
-def read_task_name(text: str, ctx: Context) -> Reading:
+def _read_name(text: str, ctx: Context, refusal: str) -> Reading:
+    """A name (of a task, of an indicator): text that is not an amount or a value."""
     value, problem = _text(text, ctx)
     if problem:
         return problem
     if looks_like_amount(value) or looks_like_value(value):
-        return _refuse("not_a_task_name", ctx.lang, text=value)
+        return _refuse(refusal, ctx.lang, text=value)
     return Reading(value=value, shown=value)
+
+
+def read_task_name(text: str, ctx: Context) -> Reading:
+    return _read_name(text, ctx, "not_a_task_name")
 
 
 def read_indicator_name(text: str, ctx: Context) -> Reading:
-    value, problem = _text(text, ctx)
-    if problem:
-        return problem
-    if looks_like_value(value) or looks_like_amount(value):
-        return _refuse("not_an_indicator_name", ctx.lang, text=value)
-    return Reading(value=value, shown=value)
+    return _read_name(text, ctx, "not_an_indicator_name")
 
 
 def read_value(text: str, ctx: Context) -> Reading:
