@@ -103,7 +103,7 @@ def render_match(result, lang: str) -> str:  # type: ignore[no-untyped-def]
 def cmd_chat(args: argparse.Namespace) -> int:
     import getpass
 
-    from bot.engine import Engine
+    from bot.engine import Engine, warm_up
     from bot.store import Store, StoreUnavailable
     from bot.terminal import run_chat
 
@@ -114,6 +114,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     except ValueError as e:
         return _fail(f"declbot: {e}")
     user = args.user or getpass.getuser() or "local"
+    warm_up()  # a long-lived process: build the matchers once, keep them out of the collector's way
     try:
         return run_chat(Engine(store), user, Path(args.out))
     finally:
