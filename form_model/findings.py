@@ -22,6 +22,7 @@ class Section(StrEnum):
 
     DEPARTMENT = "department"
     YEAR = "year"
+    BASIC_INFO = "basic_info"
     BUDGET = "budget"
     OVERALL_GOAL = "overall_goal"
     TASKS = "tasks"
@@ -44,6 +45,7 @@ class Section(StrEnum):
 SECTION_LABELS: dict[Section, tuple[str, str]] = {
     Section.DEPARTMENT: ("部门名称", "Department"),
     Section.YEAR: ("预算年度", "Budget year"),
+    Section.BASIC_INFO: ("基本信息", "Basic information"),
     Section.BUDGET: ("预算整体情况", "Overall budget"),
     Section.OVERALL_GOAL: ("总体绩效目标", "Overall performance goal"),
     Section.TASKS: ("年度重点工作任务", "Key tasks of the year"),

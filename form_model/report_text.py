@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from form_model.checker import Report
 from form_model.findings import Finding, Severity
+from form_model.models import TEMPLATES
 
 SEVERITY_LABELS = {
     "zh": {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"},
@@ -35,6 +36,11 @@ def finding_line(f: Finding, lang: str = "zh") -> str:
     return line
 
 
+def template_line(report: Report, lang: str = "zh") -> str:
+    info = TEMPLATES[report.template]
+    return f"模板：{info.name_zh}" if lang == "zh" else f"Template: {info.name_en}."
+
+
 BLOCK_TITLES = {
     "zh": {Severity.ERROR: "错误（必须修改）", Severity.WARNING: "警告（建议修改）", Severity.INFO: "提示"},
     "en": {Severity.ERROR: "Errors (must fix)", Severity.WARNING: "Warnings (should fix)",
@@ -44,7 +50,7 @@ BLOCK_TITLES = {
 
 def render_report(report: Report, lang: str = "zh", *, include_info: bool = True) -> str:
     """Errors first, then warnings, then notes; each block grouped by section in form order."""
-    lines = [summary_line(report, lang)]
+    lines = [summary_line(report, lang), template_line(report, lang)]
     for severity in Severity:
         if severity == Severity.INFO and not include_info:
             continue
