@@ -21,6 +21,7 @@ INDICATOR_FIELDS = {
     "level1": ("一级指标", "level-1"),
     "level2": ("二级指标", "level-2"),
 }
+SINGLE_VALUE = ("指标值", "value")
 TASK_FIELDS = {
     "name": ("名称", "name"),
     "content": ("主要实施内容", "main content"),
@@ -143,8 +144,11 @@ def indicator_place(ctx: Context, index: int, attr: str | None = None) -> Place:
     parts_en.append(ind.name or f"row {index + 1}")
     path = f"indicators[{index}]"
     if attr:
-        parts.append(INDICATOR_FIELDS[attr][0])
-        parts_en.append(INDICATOR_FIELDS[attr][1])
+        zh, en = INDICATOR_FIELDS[attr]
+        if attr == "annual_value" and ctx.form.template_info.value_columns == 1:
+            zh, en = SINGLE_VALUE  # a single-value template calls its one column 指标值
+        parts.append(zh)
+        parts_en.append(en)
         path += f".{attr}"
     return Place(Section.INDICATORS, tuple(parts), tuple(parts_en), path)
 

@@ -24,7 +24,8 @@ class OtherTemplate:
     name_zh: str
     name_en: str
     titles: tuple[str, ...]
-    labels: tuple[str, ...]
+    #: (normalised key, as printed) of each distinctive label.
+    labels: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def vocabulary() -> Vocabulary:
         others=tuple(
             OtherTemplate(o["id"], o["name_zh"], o["name_en"],
                           tuple(label_key(x) for x in o["titles"]),
-                          tuple(label_key(x) for x in o["labels"]))
+                          tuple((label_key(x), x) for x in o["labels"]))
             for o in raw["others"]
         ),
     )
@@ -62,11 +63,16 @@ def title_template(text: str) -> Template | None:
 
 
 def _label_hits(keys: list[str], labels: tuple[str, ...]) -> list[str]:
-    """The labels (in the vocabulary's order) that some cell carries."""
+    """The labels (keys, in the vocabulary's order) that some cell carries."""
     return [
         label for label in labels
         if any(k.startswith(label) and len(k) <= len(label) + LABEL_SLACK for k in keys)
     ]
+
+
+def _shown_hits(keys: list[str], labels: tuple[tuple[str, str], ...]) -> list[str]:
+    hits = set(_label_hits(keys, tuple(k for k, _ in labels)))
+    return [shown for k, shown in labels if k in hits]
 
 
 def _cell_keys(grid: Grid) -> list[str]:
@@ -82,7 +88,7 @@ def other_template(grid: Grid) -> tuple[OtherTemplate, list[str]] | None:
     best: tuple[int, OtherTemplate, list[str]] | None = None
     for other in vocab.others:
         titled = any(title in k for k in keys for title in other.titles)
-        found = _label_hits(keys, other.labels)
+        found = _shown_hits(keys, other.labels)
         score = 3 * titled + len(found)
         if score >= 2 and score > ours and (best is None or score > best[0]):
             best = (score, other, found)
@@ -91,12 +97,14 @@ def other_template(grid: Grid) -> tuple[OtherTemplate, list[str]] | None:
 
 def refuse_other(other: OtherTemplate, found: list[str]) -> FormReadError:
     """The one-line refusal naming the form and what of it has no place in ours."""
-    shown = "、".join(f"「{x}」" for x in found[:4]) or "其标题"
-    shown_en = ", ".join(found[:4]) or "its title"
+    zh = "".join(f"「{x}」" for x in found[:4])
+    en = ", ".join(found[:4])
+    what_zh = f"其中的{zh}等栏目在申报表中没有对应位置，因此" if found else ""
+    what_en = f": its {en} have no place in the form, so" if found else ";"
     return FormReadError.of(
         "other_template",
-        f"这份表格看起来是「{other.name_zh}」（有{shown}），不是部门整体预算绩效目标申报表，"
-        f"其中{shown}等栏目在申报表中没有对应位置，因此没有读取",
-        f"this looks like a {other.name_en} ({shown_en}), not a departmental budget performance "
-        f"target form; its {shown_en} have no place in the form, so nothing was read",
+        f"这份表格看起来是「{other.name_zh}」，不是部门整体预算绩效目标申报表：{what_zh}没有读取。"
+        "请上传部门整体预算绩效目标申报表",
+        f"This looks like a {other.name_en} ({other.name_zh}), not a departmental budget "
+        f"performance target form{what_en} nothing was read.",
     )
