@@ -140,7 +140,8 @@ class _Places:
     sections: list[tuple[int, Section]] = field(default_factory=list)
 
     def count(self) -> int:
-        labels = (self.department, self.budget, self.goal, self.tasks, self.other, self.indicators)
+        labels = (self.department, self.basic_info, self.budget, self.goal, self.tasks, self.other,
+                  self.indicators)
         return sum(x is not None for x in labels) + 2 * (self.task_header is not None) + 2 * (
             self.indicator_header is not None
         )
