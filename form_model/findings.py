@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
-
-from pydantic import BaseModel, ConfigDict
 
 
 class Severity(StrEnum):
@@ -54,10 +53,11 @@ SECTION_LABELS: dict[Section, tuple[str, str]] = {
 }
 
 
-class Finding(BaseModel):
-    """One thing the checker found, in the form's own words and in English."""
-
-    model_config = ConfigDict(frozen=True)
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing the checker found, in the form's own words and in English. A plain frozen
+    dataclass: the checker builds hundreds per check, always from validated parts, and a file
+    check should not pay for a pydantic schema it never uses."""
 
     code: str
     severity: Severity

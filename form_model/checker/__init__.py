@@ -7,9 +7,8 @@ Each rule is one small function registered with a code, a severity and a title
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
-
-from pydantic import BaseModel
 
 from form_model.checker import (  # noqa: F401  (importing registers the rules)
     rules_budget,
@@ -24,7 +23,10 @@ from form_model.findings import Finding, Section, Severity
 from form_model.models import Form, Template
 
 
-class Report(BaseModel):
+@dataclass
+class Report:
+    """The findings of one check, sorted by severity, section and code."""
+
     findings: list[Finding]
     #: The template the form was read in (and will be exported in).
     template: Template = Template.GUANGZHOU

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -106,10 +106,13 @@ class Context:
             Decimal("0.00"),
         )
 
-    def named_indicators(self) -> Iterator[tuple[int, Indicator]]:
-        for i, ind in enumerate(self.form.indicators):
-            if ind.name:
-                yield i, ind
+    def named_indicators(self) -> list[tuple[int, Indicator]]:
+        """(index, indicator) of every indicator with a name (built once per check)."""
+        return self._named
+
+    @cached_property
+    def _named(self) -> list[tuple[int, Indicator]]:
+        return [(i, ind) for i, ind in enumerate(self.form.indicators) if ind.name]
 
 
 def finding(

@@ -14,10 +14,10 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from io import BytesIO
+from pyexpat import ExpatError
 from typing import IO
 from xml.sax import SAXException
-from xml.sax.handler import ContentHandler, feature_external_ges, feature_namespaces
-from xml.sax.xmlreader import AttributesNSImpl, InputSource
+from xml.sax.handler import feature_external_ges, feature_namespaces
 
 from defusedxml.common import DefusedXmlException
 from defusedxml.expatreader import create_parser
@@ -174,7 +174,7 @@ class _PartScanner:
             raise
         except DefusedXmlException as exc:
             raise FormReadError.of("doctype") from exc
-        except SAXException as exc:
+        except (SAXException, ExpatError) as exc:
             raise FormReadError.of("malformed", f"{info.filename} 不是有效的 XML",
                                    f"{info.filename} is not valid XML") from exc
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
@@ -188,18 +188,25 @@ class _PartScanner:
             raise FormReadError.of("doctype")
 
     def _parse(self, stream: IO[bytes], name: str) -> None:
+        """defusedxml's expat reader builds the expat parser, with its refusals of DTDs,
+        entity declarations and external references installed; the element callbacks are
+        the handler's own, called by expat directly (SAX's per-element wrapping was most of
+        the gate's time)."""
         handler = _PartHandler(self, name)
-        parser = create_parser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
-        parser.setFeature(feature_namespaces, True)
-        parser.setFeature(feature_external_ges, False)
-        parser.setContentHandler(handler)
-        source = InputSource(name)
-        source.setByteStream(stream)
-        parser.parse(source)
+        reader = create_parser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        reader.setFeature(feature_namespaces, True)
+        reader.setFeature(feature_external_ges, False)
+        reader.reset()
+        expat = reader._parser  # the pyexpat parser, defused
+        expat.StartElementHandler = handler.start
+        expat.EndElementHandler = handler.end
+        expat.CharacterDataHandler = None
+        expat.ParseFile(stream)
 
 
-class _PartHandler(ContentHandler):
-    """SAX callbacks for one part: worksheet bounds, relationships and content types."""
+class _PartHandler:
+    """Callbacks for one part: worksheet bounds, relationships and content types. Names come
+    as expat gives them with a namespace separator: 「uri local [prefix]」."""
 
     def __init__(self, scanner: _PartScanner, part: str) -> None:
         super().__init__()
@@ -222,46 +229,47 @@ class _PartHandler(ContentHandler):
             self.sheet = self.scanner.result.sheets.setdefault(self.part, SheetScan())
         return self.sheet
 
-    def startElementNS(
-        self, name: tuple[str | None, str], qname: str | None, attrs: AttributesNSImpl
-    ) -> None:
-        uri, local = name
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        parts = name.split(" ")
+        uri, local = (parts[0], parts[1]) if len(parts) > 1 else (None, parts[0])
         self.elements += 1
         if self.elements > self.limits.max_elements:
             raise FormReadError.of("too_complex", self.part)
         if uri in SHEET_NS:
             if local == "row":
-                self._start_row(attrs.get((None, "r")))
+                self._start_row(attrs.get("r"))
             elif local == "c" and self.in_row:
-                row = self._start_cell(attrs.get((None, "r")))
+                row = self._start_cell(attrs.get("r"))
                 if row != self.row:
                     self._sheet().orderly = False
             elif local == "sheetData":
                 self._sheet()
             elif local == "comment":
                 # openpyxl creates the cell a comment is attached to.
-                self._start_cell(attrs.get((None, "ref")) or "A1")
+                self._start_cell(attrs.get("ref") or "A1")
             elif local == "si":
                 self.strings += 1
                 if self.strings > self.limits.max_cells_total:
                     raise FormReadError.of("too_complex", self.part)
             elif local == "mergeCell":
-                self._merge(attrs.get((None, "ref")))
+                self._merge(attrs.get("ref"))
             elif local == "hyperlink":
                 self.link_area = self._add_area(
-                    attrs.get((None, "ref")), self.link_area, self.limits.link_area, "link_too_big"
+                    attrs.get("ref"), self.link_area, self.limits.link_area, "link_too_big"
                 )
         elif local == "Relationship":
-            self._check_type(attrs.get((None, "Type")) or "")
+            self._check_type(attrs.get("Type") or "")
         elif local in ("Override", "Default"):
-            content_type = attrs.get((None, "ContentType")) or ""
+            content_type = attrs.get("ContentType") or ""
             self._check_type(content_type)
             if _WORKBOOK_TYPE.search(content_type):
                 self.scanner.has_workbook = True
 
-    def endElementNS(self, name: tuple[str | None, str], qname: str | None) -> None:
-        if name[1] == "row" and name[0] in SHEET_NS:
-            self.in_row = False
+    def end(self, name: str) -> None:
+        if self.in_row:
+            parts = name.split(" ")
+            if len(parts) > 1 and parts[1] == "row" and parts[0] in SHEET_NS:
+                self.in_row = False
 
     def _check_type(self, value: str) -> None:
         if _MACRO_TYPE.search(value):

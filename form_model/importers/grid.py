@@ -51,6 +51,8 @@ from form_model.importers.labels import (
     YEAR,
     YEAR_NUMBER,
     YEAR_ONLY,
+    cell_key,
+    cell_nfkc,
     inline_value,
     is_exact,
     is_label,
@@ -235,8 +237,7 @@ class _Reader:
         self.amount_notes: dict[str, str] = {}
 
     def form(self) -> Form:
-        template = self._template()
-        year = self._year()
+        template, year = self._title_and_year()
         form = Form(
             department=self._department(),
             year=year,
@@ -277,49 +278,47 @@ class _Reader:
 
     # --- template, title and simple fields -----------------------------------------------
 
-    def _template(self) -> Template:
-        """The single-value indicator table decides, else the title, else 基本信息."""
+    def _title_and_year(self) -> tuple[Template, int | None]:
+        """The template: the single-value indicator table decides, else the title, else
+        基本信息. The year: from a 预算年度 label, a title such as
+        「2025年度部门整体预算绩效目标申报表」 or a cell 「（2025年度）」. Titles, 「单位：万元」,
+        the year's label and the cell holding the year are used."""
         titled: Template | None = None
-        for r, row in enumerate(self.grid.rows):
-            for c, text in enumerate(row):
-                found = title_template(text)
-                if found is not None:
-                    self.grid.mark(r, c)
-                    titled = titled or found
-                elif UNIT_NOTE.match(nfkc(text).strip()):
-                    self.grid.mark(r, c)
-        h = self.p.indicator_header
-        if h is not None and h.period is None and h.annual is not None:
-            return Template.GUANGDONG
-        if titled is not None:
-            return titled
-        return Template.GUANGDONG if self.p.basic_info is not None else Template.GUANGZHOU
-
-    def _department(self) -> str:
-        return self.labelled_value(self.p.department) if self.p.department else ""
-
-    def _year(self) -> int | None:
-        """From a 预算年度 label, a title such as 「2025年度部门整体预算绩效目标申报表」 or a cell
-        「（2025年度）」. The label and the cell holding the year are used."""
         year: int | None = None
         for r, row in enumerate(self.grid.rows):
             for c, text in enumerate(row):
-                head = re.split(r"[:：]", text, maxsplit=1)[0]
-                if is_exact(head, YEAR):
+                if not text or len(text) > 60:
+                    continue
+                found: int | None = None
+                title = title_template(text)
+                if title is not None:
+                    self.grid.mark(r, c)
+                    titled = titled or title
+                    found = self._year_in(text)
+                elif UNIT_NOTE.match(cell_nfkc(text).strip()):
+                    self.grid.mark(r, c)
+                elif is_exact(re.split(r"[:：]", text, maxsplit=1)[0], YEAR):
                     self.grid.mark(r, c)
                     found = self._year_in(inline_value(text) or "")
                     if found is None and (right := self.grid.right_of(r, c)) is not None:
                         found = self._year_in(right[1])
                         if found is not None:
                             self.grid.mark(r, right[0])
-                elif title_template(text) is not None or YEAR_ONLY.match(nfkc(text).strip()):
+                elif YEAR_ONLY.match(cell_nfkc(text).strip()):
                     found = self._year_in(text)
-                    if found is not None:
-                        self.grid.mark(r, c)
-                else:
-                    continue
+                    self.grid.mark(r, c)
                 year = year or found
-        return year
+        h = self.p.indicator_header
+        if h is not None and h.period is None and h.annual is not None:
+            template = Template.GUANGDONG
+        elif titled is not None:
+            template = titled
+        else:
+            template = Template.GUANGDONG if self.p.basic_info is not None else Template.GUANGZHOU
+        return template, year
+
+    def _department(self) -> str:
+        return self.labelled_value(self.p.department) if self.p.department else ""
 
     @staticmethod
     def _year_in(text: str) -> int | None:
@@ -332,12 +331,12 @@ class _Reader:
         values: dict[str, int] = {}
         for r, row in enumerate(self.grid.rows):
             for c, text in enumerate(row):
-                f = BASIC_LABELS.get(name_key(text, strip_suffix=False)) if text else None
+                f = BASIC_LABELS.get(cell_key(text)) if text and len(text) <= 20 else None
                 if f is None or f.attr in values:
                     continue
                 self.grid.mark(r, c)
                 found = self.grid.right_of(r, c)
-                if found is None or name_key(found[1], strip_suffix=False) in BASIC_LABELS:
+                if found is None or cell_key(found[1]) in BASIC_LABELS:
                     continue
                 raw = clean_cell_text(self.grid.take(r, found[0]))
                 count = _COUNT.match(nfkc(raw).replace(",", "").strip())

@@ -8,9 +8,14 @@ and spaces ignored), so 「其他需完成的任务（可选填）」 and 「部
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from form_model.models import BASIC_INFO_FIELDS, BUDGET_FIELDS
-from form_model.normalize import label_key, name_key
+from form_model.normalize import label_key, name_key, nfkc
+
+#: Label keys of short cells, computed once per text (a parse asks for each cell's many times).
+cell_key = lru_cache(maxsize=1 << 16)(label_key)
+cell_nfkc = lru_cache(maxsize=1 << 16)(nfkc)
 
 
 def keys(*labels: str) -> tuple[str, ...]:
@@ -41,7 +46,7 @@ NUMBERING = keys("序号", "编号")
 # Budget cells that are labels, never amounts.
 BUDGET_GROUPS = keys("部门预算支出", "收入来源", "事业发展性支出", "按预算级次划分", "预算金额", "金额")
 BUDGET_LABELS = frozenset(name_key(f.label_zh, strip_suffix=False) for f in BUDGET_FIELDS)
-BASIC_LABELS = {name_key(f.label_zh, strip_suffix=False): f for f in BASIC_INFO_FIELDS}
+BASIC_LABELS = {label_key(f.label_zh): f for f in BASIC_INFO_FIELDS}
 TOTAL_ROW = keys("合计", "小计", "总计")
 #: Notes printed around the table: 「单位：万元」, 「金额单位：万元」.
 UNIT_NOTE = re.compile(r"^(?:金额)?单位[:：]\s*(?:万元|元)$")
@@ -54,21 +59,25 @@ YEAR_ONLY = re.compile(r"^[（(]?\s*(?:20\d{2}|2100)\s*年度?\s*[)）]?$")
 INLINE_VALUE = re.compile(r"^([^:：\n]{1,20})[:：]\s*(\S.*)$", re.S)
 
 
+@lru_cache(maxsize=1 << 16)
+def head_key(text: str) -> str:
+    """The label key of a cell's label part (before 「：」 in 「标签：值」); "" for long cells."""
+    head = INLINE_VALUE.match(text)
+    text = head.group(1) if head else text
+    return label_key(text) if len(text) <= 80 else ""
+
+
 def is_label(text: str, wanted: tuple[str, ...], slack: int = 12) -> bool:
     """A short cell starting with one of the labels; in 「标签：值」 only the part before the
     colon counts."""
-    if not text:
+    if not text or len(text) > 200:
         return False
-    head = INLINE_VALUE.match(text)
-    text = head.group(1) if head else text
-    if len(text) > 80:
-        return False
-    k = label_key(text)
-    return any(k.startswith(key) and len(k) <= len(key) + slack for key in wanted)
+    k = head_key(text)
+    return bool(k) and any(k.startswith(key) and len(k) <= len(key) + slack for key in wanted)
 
 
 def is_exact(text: str, wanted: tuple[str, ...]) -> bool:
-    return bool(text) and len(text) <= 80 and label_key(text) in wanted
+    return bool(text) and len(text) <= 80 and cell_key(text) in wanted
 
 
 def inline_value(text: str) -> str | None:

@@ -10,6 +10,7 @@ from importlib import resources
 
 from form_model.importers.cells import Grid
 from form_model.importers.errors import FormReadError
+from form_model.importers.labels import cell_key
 from form_model.models import Template
 from form_model.normalize import label_key
 
@@ -55,7 +56,7 @@ def title_template(text: str) -> Template | None:
     """The template whose title the cell holds (「2025年度部门整体预算绩效目标申报表」)."""
     if not text or len(text) > TITLE_MAX:
         return None
-    k = label_key(text)
+    k = cell_key(text)
     for template, titles in vocabulary().our_titles.items():
         if any(t in k for t in titles):
             return template
@@ -63,11 +64,15 @@ def title_template(text: str) -> Template | None:
 
 
 def _label_hits(keys: list[str], labels: tuple[str, ...]) -> list[str]:
-    """The labels (keys, in the vocabulary's order) that some cell carries."""
-    return [
-        label for label in labels
-        if any(k.startswith(label) and len(k) <= len(label) + LABEL_SLACK for k in keys)
-    ]
+    """The labels (keys, in the vocabulary's order) that some cell carries: a key that starts
+    with the label and is at most LABEL_SLACK longer."""
+    lengths = {len(label) for label in labels}
+    wanted = set(labels)
+    found = {
+        k[:n] for k in keys for n in lengths
+        if len(k) >= n and len(k) <= n + LABEL_SLACK and k[:n] in wanted
+    }
+    return [label for label in labels if label in found]
 
 
 def _shown_hits(keys: list[str], labels: tuple[tuple[str, str], ...]) -> list[str]:
@@ -76,7 +81,7 @@ def _shown_hits(keys: list[str], labels: tuple[tuple[str, str], ...]) -> list[st
 
 
 def _cell_keys(grid: Grid) -> list[str]:
-    return [label_key(t) for row in grid.rows for t in row if t and len(t) <= TITLE_MAX]
+    return [cell_key(t) for row in grid.rows for t in row if t and len(t) <= TITLE_MAX]
 
 
 def other_template(grid: Grid) -> tuple[OtherTemplate, list[str]] | None:
@@ -84,10 +89,11 @@ def other_template(grid: Grid) -> tuple[OtherTemplate, list[str]] | None:
     keys = _cell_keys(grid)
     vocab = vocabulary()
     ours = len(_label_hits(keys, vocab.our_labels))
-    ours += 3 * any(title_template(t) for row in grid.rows for t in row)
+    ours += 3 * any(any(title in k for title in titles)
+                    for k in keys for titles in vocab.our_titles.values())
     best: tuple[int, OtherTemplate, list[str]] | None = None
     for other in vocab.others:
-        titled = any(title in k for k in keys for title in other.titles)
+        titled = any(title in k for k in keys if len(k) >= 6 for title in other.titles)
         found = _shown_hits(keys, other.labels)
         score = 3 * titled + len(found)
         if score >= 2 and score > ours and (best is None or score > best[0]):

@@ -47,6 +47,8 @@ def read_xlsx(data: bytes, limits: GateLimits = LIMITS) -> Form:
     """The form in an uploaded workbook. Raises :class:`FormReadError`."""
     scan = check_xlsx(data, limits)
     sheets = read_sheets(data, scan, limits)
+    if len(sheets) == 1:  # the usual case: nothing to choose between
+        return parse_grid(sheets[0].rows, sheet=sheets[0].title)
     counts = [form_label_count(s.rows) for s in sheets]
     if not sheets or max(counts) == 0:
         for sheet in sheets:
