@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from form_model.exporter import export_filename, write_form
 from form_model.importers import FormReadError, load_bytes, read_text, read_xlsx
 from form_model.models import NoteKind, Template
 from form_model.report_text import render_report
+from tests import render
 from tests.builders import SEED_FORM, form_workbook, save
 from tests.template_shapes import (
     department_expenditure_workbook,
@@ -197,3 +199,18 @@ def test_declbot_check_on_a_workbook_of_each_template(
     main(["check", str(path)])
     out = capsys.readouterr().out
     assert out.splitlines()[1].startswith("模板：" + ("广州市" if template == "guangzhou" else "广东省"))
+
+
+@pytest.mark.skipif(not render.available() or not render.pdf_tools_available(),
+                    reason="LibreOffice and poppler are not installed")
+def test_a_guangdong_export_renders_with_its_basic_info(tmp_path: Path) -> None:
+    xlsx = tmp_path / "gd.xlsx"
+    xlsx.write_bytes(write_form(read_xlsx(guangdong_workbook())))
+    pdf = render.to_pdf(xlsx, tmp_path)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    assert "基本信息 财政供养人员数 128 下属二级单位数 3" in lines
+    header = next(line for line in lines if line.startswith("一级指标"))
+    assert header == "一级指标 二级指标 三级指标 指标值"
+    assert any("成本指标 人均培训成本 ≤0.19万元" in line for line in lines)
