@@ -251,16 +251,16 @@ class _Reader:
             amount_notes=self.amount_notes,
         )
         self._numbering()
-        self.notes += self._unplaced()
+        self._unplaced()
         form.reader_notes = sorted(self.notes, key=_note_order)
         return form
 
     # --- helpers ----------------------------------------------------------------------
 
-    def note(self, kind: NoteKind, r: int, c: int, text: str, **extra: object) -> None:
+    def note(self, kind: NoteKind, r: int, c: int, text: str, path: str | None = None) -> None:
         self.notes.append(ReaderNote(
             kind=kind, sheet=self.grid.sheet, row=self.grid.source_row(r), col=c + 1,
-            text=text, section=self.p.section_at(r), **extra,  # type: ignore[arg-type]
+            text=text, section=self.p.section_at(r), path=path,
         ))
 
     def labelled_value(self, at: tuple[int, int]) -> str:
@@ -402,9 +402,11 @@ class _Reader:
         values: dict[str, Decimal | None] = {}
         for f in BUDGET_FIELDS:
             at = where.get(name_key(f.label_zh, strip_suffix=False))
-            found = grid.right_of(*at) if at else None
+            if at is None:
+                continue
+            found = grid.right_of(*at)
             if found and not _is_budget_label(found[1]):
-                values[f.attr] = self.amount(grid.take(at[0], found[0]), f"budget.{f.attr}")  # type: ignore[index]
+                values[f.attr] = self.amount(grid.take(at[0], found[0]), f"budget.{f.attr}")
         return Budget(**values)
 
     # --- key tasks ---------------------------------------------------------------------
@@ -508,16 +510,12 @@ class _Reader:
                 for r, _ in cells:
                     self.grid.mark(r, c)
 
-    def _unplaced(self) -> list[ReaderNote]:
-        out: list[ReaderNote] = []
+    def _unplaced(self) -> None:
+        """Every non-empty cell no block used: reported with its position and text (I01)."""
         for r, c, text in self.grid.unused():
             if any(is_exact(text, keys) or is_label(text, keys, slack=6) for keys in SECTION_LABELS):
                 continue  # a section label repeated on every row of its block (no merges)
-            out.append(ReaderNote(
-                kind=NoteKind.UNPLACED, sheet=self.grid.sheet, row=self.grid.source_row(r),
-                col=c + 1, text=text, section=self.p.section_at(r),
-            ))
-        return out
+            self.note(NoteKind.UNPLACED, r, c, text)
 
 
 @dataclass

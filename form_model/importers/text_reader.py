@@ -10,8 +10,8 @@ spreadsheet copies reproduces the source lines, so a cell that merely starts wit
 from __future__ import annotations
 
 import csv
-import io
 import re
+from collections.abc import Callable
 
 from form_model.importers.grid import parse_grid
 from form_model.models import Form
@@ -45,20 +45,8 @@ def read_csv(text: str) -> Form:
     text = _normalise(text)
     if _delimiter(text) == "\t":
         return read_text(text)
-    rows: list[list[str]] = []
-    numbers: list[int] = []
-    reader = csv.reader(io.StringIO(text))
-    while True:
-        start = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error:
-            continue  # an unterminated quote at the end: the rest is one broken record
-        rows.append(row)
-        numbers.append(start)
-    return parse_grid(rows, numbers)
+    lines = _records(text, csv.excel, lambda record, source: True)
+    return parse_grid([cells for _, cells in lines], [n for n, _ in lines])
 
 
 def split_cells(text: str) -> list[list[str]]:
@@ -69,27 +57,35 @@ def split_cells(text: str) -> list[list[str]]:
 def split_lines(text: str) -> list[tuple[int, list[str]]]:
     """(line number, cells) of each record of pasted text; a quoted cell may span lines."""
     text = _normalise(text)
-    lines = text.split("\n")
     if "\t" not in text:
-        return [(n, _WIDE_GAP.split(line.strip())) for n, line in enumerate(lines, start=1)]
-    source = [line + "\n" for line in lines]
+        return [(n, _WIDE_GAP.split(line.strip())) for n, line in enumerate(text.split("\n"), start=1)]
+    return _records(text, _Pasted, lambda record, source: source in _as_copied(record))
+
+
+def _records(
+    text: str, dialect: type[csv.Dialect], accept: Callable[[list[str], str], bool]
+) -> list[tuple[int, list[str]]]:
+    """(first line, cells) of each record :mod:`csv` reads. A record it cannot read, or that
+    ``accept`` (given the record and its source lines) refuses, is kept line by line, split
+    on the delimiter with its quotes as written: nothing is dropped."""
+    source = [line + "\n" for line in text.split("\n")]
     source[-1] = source[-1][:-1]
-    reader = csv.reader(iter(source), dialect=_Pasted)
+    reader = csv.reader(iter(source), dialect=dialect)
     out: list[tuple[int, list[str]]] = []
     while True:
         start = reader.line_num
         try:
-            record = next(reader)
+            record: list[str] | None = next(reader)
         except StopIteration:
             return out
         except csv.Error:
             record = None
-        end = reader.line_num
-        consumed = source[start:end]
-        if record is not None and "".join(consumed).rstrip("\n") in _as_copied(record):
+        consumed = source[start:reader.line_num]
+        if record is not None and accept(record, "".join(consumed).rstrip("\n")):
             out.append((start + 1, record))
-        else:  # not a spreadsheet's quoting: quotes are part of the text
-            out += [(start + 1 + i, line.rstrip("\n").split("\t")) for i, line in enumerate(consumed)]
+        else:
+            out += [(start + 1 + i, line.rstrip("\n").split(dialect.delimiter))
+                    for i, line in enumerate(consumed)]
 
 
 def _as_copied(record: list[str]) -> tuple[str, str]:
