@@ -17,8 +17,10 @@ class Severity(StrEnum):
 
 
 class Section(StrEnum):
-    """The blocks of the form, in the form's order."""
+    """The blocks of the form, in the form's order (after the file they were read from)."""
 
+    #: The file or workbook itself (its sheets), not a block of the form.
+    SOURCE = "source"
     DEPARTMENT = "department"
     YEAR = "year"
     BASIC_INFO = "basic_info"
@@ -42,6 +44,7 @@ class Section(StrEnum):
 
 
 SECTION_LABELS: dict[Section, tuple[str, str]] = {
+    Section.SOURCE: ("来源文件", "Source file"),
     Section.DEPARTMENT: ("部门名称", "Department"),
     Section.YEAR: ("预算年度", "Budget year"),
     Section.BASIC_INFO: ("基本信息", "Basic information"),

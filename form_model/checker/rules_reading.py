@@ -94,7 +94,7 @@ def i02(ctx: Context) -> Iterator[Finding]:
     forms = any(n.kind == NoteKind.OTHER_FORM_SHEET for n in notes)
     severity = S.WARNING if forms else S.INFO
     yield finding(
-        "I02", severity, Place(Section.DEPARTMENT, ("工作表",), ("sheets",)),
+        "I02", severity, Place(Section.SOURCE, ("工作表",), ("sheets",)),
         f"已读取工作表「{read}」；工作簿中另有 {len(notes)} 张工作表未读取：{'、'.join(zh)}。",
         f"Read sheet '{read}'; {len(notes)} other sheet(s) were not read: {', '.join(en)}.",
         "一次只读取一张申报表：请把其他表单独保存为一个文件再检查。" if forms else None,
