@@ -7,6 +7,8 @@ The workbook is our export of bench/common.generated_form (50 tasks, 400 indicat
 default). Each round runs every process once, in turn (so a change in machine load hits them
 alike); the table gives the median and p90 wall time of ``runs`` rounds after one warm-up
 round, the median CPU time (user + system) of the child, and each median ÷ the bare process's.
+Children run without PYTHONDONTWRITEBYTECODE, so that, as in a person's shell, compiled
+modules are cached after the warm-up round.
 
 Goal (issue 11): check + export, as whole processes, ≤ 1.3× a bare openpyxl load + save
 process. Both commands are compared with it on their own, and their sum with twice its time.
@@ -17,6 +19,7 @@ A breakdown of one ``check`` process (start-up, imports, read, check, report) fo
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import subprocess
@@ -43,11 +46,17 @@ def bare_command(path: Path) -> list[str]:
     return [sys.executable, "-c", code]
 
 
+#: The children run as a person's shell runs them: compiled modules are cached (a
+#: PYTHONDONTWRITEBYTECODE inherited from the caller would make every run recompile ours).
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run(argv: list[str], cwd: Path) -> tuple[float, float]:
     """Wall and CPU seconds of one child process (output discarded; it must succeed)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          env=CHILD_ENV)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode not in (0, 1):  # check exits 1 when the form has errors
@@ -60,7 +69,7 @@ def import_breakdown(cwd: Path, path: Path) -> list[tuple[str, float]]:
     """Self + children import time (ms) of the heaviest top-level imports of a check."""
     proc = subprocess.run(
         [sys.executable, "-X", "importtime", str(DECLBOT), "check", str(path)],
-        cwd=cwd, capture_output=True, text=True,
+        cwd=cwd, capture_output=True, text=True, env=CHILD_ENV,
     )
     rows: list[tuple[str, float]] = []
     for line in proc.stderr.splitlines():
@@ -94,7 +103,8 @@ write_form(form)
 t6 = time.perf_counter()
 print(*(round((b - a) * 1000, 1) for a, b in ((t0, t1), (t1, t2), (t2, t3), (t3, t4), (t4, t5), (t5, t6))))
 """
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         check=True, env=CHILD_ENV)
     values = [float(x) for x in out.stdout.split()]
     names = ["imports for check", "read (load_form)", "check", "render report", "exporter import",
              "write_form"]
@@ -155,7 +165,7 @@ def main() -> int:
         print(table(["module", "ms"], [[n, ms(v)] for n, v in import_breakdown(cwd, path)]))
         heavy = [m for m in ("sqlalchemy", "slack_bolt", "slack_sdk", "flask", "rapidfuzz", "pypinyin")
                  if m in subprocess.run([sys.executable, "-X", "importtime", str(DECLBOT), "check", str(path)],
-                                        cwd=cwd, capture_output=True, text=True).stderr]
+                                        cwd=cwd, capture_output=True, text=True, env=CHILD_ENV).stderr]
         print("heavy libraries imported by check:", ", ".join(heavy) or "none")
     return 0
 
