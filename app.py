@@ -172,15 +172,19 @@ def build_app(settings: Settings, store: Store) -> App:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """The Slack app: Socket Mode when SLACK_APP_TOKEN is set (unless --http), else HTTP."""
-    import logging
-
     from slack_sdk.errors import SlackApiError
 
     from bot.store import Store, StoreUnavailable
-    from handlers.server import DEFAULT_THREADS, flask_app, serve_http, serve_socket_mode
+    from handlers.server import (
+        DEFAULT_THREADS,
+        flask_app,
+        quiet_logging,
+        serve_http,
+        serve_socket_mode,
+    )
     from handlers.settings import Settings, SettingsError
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    quiet_logging()
     http = getattr(args, "http", False)
     try:
         settings = Settings.from_env()
@@ -207,7 +211,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     threads = getattr(args, "threads", None) or DEFAULT_THREADS
     pool = threads + settings.listener_threads  # a connection for every thread that may run a turn
     return serve_http(
-        lambda: flask_app(build_app(settings, Store(settings.database_url, pool_size=pool))),
+        lambda: flask_app(build_app(settings, Store(settings.database_url, pool_size=pool)),
+                          settings.signing_secret),
         host=getattr(args, "host", "0.0.0.0"),
         port=getattr(args, "port", None) or int(os.environ.get("PORT") or 3000),
         workers=workers,

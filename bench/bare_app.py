@@ -106,7 +106,7 @@ def main() -> int:
         return 2
     server = load_server_module()
     return server.serve_http(
-        lambda: server.flask_app(build_bare_app(token, secret, api_url)),
+        lambda: server.flask_app(build_bare_app(token, secret, api_url), secret),
         host=args.host, port=args.port, workers=args.workers,
         threads=args.threads or server.DEFAULT_THREADS,
     )

@@ -89,7 +89,7 @@ def walk(engine: Engine, form: Form, steps: list[Step], key: str) -> WalkTimes:
     files = [r.file for r in replies if r.file]
     # Checks outside the timed turns: the walk drafted the form, the export carries it.
     with engine.store.turn(conversation, f"user:{user}") as st:
-        drafted = st.form()
+        drafted = st.active().form()[0]
     if drafted != form:
         out.problems.append("the drafted form differs from the intended one")
     if len(files) != 1 or read_xlsx(files[0].data) != form:

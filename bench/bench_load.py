@@ -486,8 +486,8 @@ def conversation_facts(store: Store, key: str, owner: str) -> Facts | None:
     try:
         with store.turn(key, owner) as st:
             draft = st.draft()
-            history = st.history(limit=1_000_000)
-            facts = Facts(st.version, drafts, draft.form if draft else None, len(history),
+            history = draft.history(limit=1_000_000) if draft else []
+            facts = Facts(st.version, drafts, draft.form()[0] if draft else None, len(history),
                           len({h.turn_id for h in history}))
             raise _ReadOnly
     except _ReadOnly:

@@ -4,15 +4,33 @@ from __future__ import annotations
 
 LANGS = ("zh", "en")
 
+_LABELLED_HINT_ZH = (
+    "熟悉内容的话，可以一条消息写一整项，例如：\n"
+    "• 部门名称：广州市XX局；预算年度：2026\n"
+    "• 基本支出 1200，项目支出 3500.5，财政拨款 4700.5，其他资金 0 ……\n"
+    "• 任务：XX工作；主要实施内容：……；资金：300；目标：……\n"
+    "• 指标：产出指标›数量指标›培训人次；指标值：≥500人次"
+)
+_LABELLED_HINT_EN = (
+    "If you know your content, type a whole item in one message, e.g.:\n"
+    "• department: 广州市XX局; year: 2026\n"
+    "• 基本支出 1200, 项目支出 3500.5, 财政拨款 4700.5, 其他资金 0 …\n"
+    "• task: XX工作; content: …; funds: 300; goal: …\n"
+    "• indicator: 产出指标›数量指标›培训人次; value: ≥500人次"
+)
+
 MESSAGES: dict[str, tuple[str, str]] = {
     # --- welcome, help, status -------------------------------------------------------------
     "welcome": (
         "你好！我是申报助手，帮你填写《部门整体预算绩效目标申报表》并生成正式表格。\n"
-        "可以逐项回答问题，也可以直接粘贴表格内容或上传 .xlsx 文件。随时说「帮助」查看命令。",
+        "可以逐项回答问题，也可以直接粘贴表格内容或上传 .xlsx 文件。随时说「帮助」查看命令。\n"
+        + _LABELLED_HINT_ZH,
         "Hello! I help you fill in the department budget performance target declaration and "
         "produce the official workbook.\nAnswer question by question, or paste the form or upload "
-        "an .xlsx. Say 'help' at any time.",
+        "an .xlsx. Say 'help' at any time.\n" + _LABELLED_HINT_EN,
     ),
+    "greeting_again": ("你好！我们接着填。", "Hello! Let's go on."),
+    "thanks_reply": ("不客气！我们接着填。", "You're welcome! Let's go on."),
     "help": (
         "可用命令（随时可说）：\n"
         "• 帮助 — 显示本说明\n"
@@ -21,9 +39,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "• 跳过 — 跳过当前问题　• 返回 — 回到上一个问题　• 撤销 — 撤回上一次修改\n"
         "• 修改 <项目> — 如「修改 基本支出」「修改 任务2」「修改 质量指标」，改完回到原处\n"
         "• 查看 — 查看草稿　• 导出 — 生成正式 Excel 表格\n"
-        "• 新建 — 新草稿　• 草稿 — 我的草稿　• 切换 <编号> — 换一份草稿\n"
+        "• 新建 — 新草稿　• 草稿 — 草稿列表　• 切换 <编号> — 换一份草稿\n"
         "• 取消 — 取消当前操作　• 继续 — 接着填写　• 语言 English — 切换语言\n"
-        "也可以直接粘贴整张表格，或上传 .xlsx 文件。",
+        "回答问题时输入选项前的数字即可选择。也可以直接粘贴整张表格，或上传 .xlsx 文件。\n"
+        + _LABELLED_HINT_ZH,
         "Commands (any time):\n"
         "• help — this text\n"
         "• status — what is done and what is left\n"
@@ -31,53 +50,65 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "• skip — skip this question  • back — previous question  • undo — revert the last change\n"
         "• edit <item> — e.g. 'edit 基本支出', 'edit task 2', 'edit 质量指标'; then back to where you were\n"
         "• show — the draft  • export — the official Excel workbook\n"
-        "• new — a new draft  • drafts — my drafts  • switch <n> — another draft\n"
+        "• new — a new draft  • drafts — the drafts  • switch <n> — another draft\n"
         "• cancel — cancel the current action  • continue — go on filling  • lang zh — 中文\n"
-        "You can also paste the whole form or upload an .xlsx file.",
+        "Type a choice's number to pick it. You can also paste the whole form or upload an .xlsx.\n"
+        + _LABELLED_HINT_EN,
     ),
-    "lang_set": ("已切换为中文。", "Language set to English."),
+    "lang_set": ("已切换为中文（只影响你自己）。", "Language set to English (for you only)."),
+    "lang_set_thread": (
+        "已把你（<@{user}>）的语言切换为中文；此讨论串里其他人的语言不变，草稿内容也不变。",
+        "Your language (<@{user}>) is now English; the others in this thread keep theirs, and the "
+        "draft itself is unchanged.",
+    ),
     "lang_unknown": ("请说「语言 中文」或「语言 English」。", "Say 'lang zh' or 'lang en'."),
     "status_head": ("填写进度（{draft}）：", "Progress ({draft}):"),
     "status_next": ("下一步：{where}", "Next: {where}"),
+    "status_missing": ("还缺：{items}", "Still missing: {items}"),
+    "status_errors": ("{n} 个错误", "{n} errors"),
     "status_done_all": ("各部分都已填写。说「表格完整吗？」检查，或「导出」生成表格。",
                         "Every part is filled. Ask 'is my form complete?' or say 'export'."),
     "untitled": ("未命名草稿", "untitled draft"),
-    # --- prompts ---------------------------------------------------------------------------
+    # --- questions ---------------------------------------------------------------------------
     "current": ("（当前：{value}）", "(now: {value})"),
-    "ask_department": ("请填写部门名称（部门全称）。\n例如：广州市协作办公室",
-                       "The department name (full name)?\ne.g. 广州市协作办公室"),
-    "ask_year": ("预算年度（可选）。\n例如：2025　　不填请说「跳过」。",
-                 "Budget year (optional)?\ne.g. 2025. Say 'skip' to leave it empty."),
+    "ask_department": ("请填写部门名称（部门全称）。\n例如：广州市XX局",
+                       "The department name (full name)?\ne.g. 广州市XX局"),
+    "ask_year": ("预算年度（可选）。\n例如：2026　　不填请说「跳过」。",
+                 "Budget year (optional)?\ne.g. 2026. Say 'skip' to leave it empty."),
     "ask_budget": (
-        "{label}（单位：万元，保留两位小数；没有请填 0）。\n例如：4,381.54 或 43,815,400元 或 2.75亿\n"
+        "{label}（单位：万元；没有请填 0）。\n例如：4,381.54 或 ¥43,815,400 或 2.75亿\n"
         "也可以一次填多项：基本支出 4381.54，项目支出 270769.27",
-        "{label} (in 万元 = 10,000 yuan, two decimals; 0 if none)?\ne.g. 4,381.54 or 43,815,400元 "
-        "or 2.75亿\nSeveral at once also works: 基本支出 4381.54，项目支出 270769.27",
+        "{label} (in 万元 = 10,000 yuan; 0 if none)?\ne.g. 4,381.54 or ¥43,815,400 or 3 million yuan\n"
+        "Several at once also works: 基本支出 4381.54, 项目支出 270769.27",
     ),
     "ask_goal": (
-        "总体绩效目标：分条写明本年度部门的总体目标。\n例如：1. 推动东西部协作工作走在全国前列；2. ……",
+        "总体绩效目标：分条写明本年度部门的总体目标。\n例如：1. 完成……；2. 提升……；3. ……",
         "Overall performance goal: the department's goals for the year, numbered.\n"
-        "e.g. 1. 推动东西部协作工作走在全国前列；2. …",
+        "e.g. 1. 完成……；2. 提升……",
     ),
-    "ask_task_name": ("第 {n} 项重点工作任务的名称。\n例如：开展省内帮扶工作　　没有更多任务请说「跳过」。",
-                      "Name of key task {n}?\ne.g. 开展省内帮扶工作. Say 'skip' if there are no more."),
-    "ask_task_content": ("「{task}」的主要实施内容{row}。\n例如：推动省内乡村振兴驻镇帮镇扶村，帮扶梅州、湛江、清远市的重点镇。",
-                         "Main content of '{task}'{row}?\ne.g. 推动省内乡村振兴驻镇帮镇扶村…"),
-    "ask_task_amount": ("「{task}」{row}拟投入的资金（万元）。\n例如：234,657.50",
-                        "Planned funds for '{task}'{row} (万元)?\ne.g. 234,657.50"),
-    "ask_task_goal": ("「{task}」{row}期望达到的目标（概述，建议不超过250字）。\n例如：助力农民收入可持续增长……",
+    "ask_task_name": (
+        "第 {n} 项重点工作任务的名称。　没有更多任务请说「跳过」。\n"
+        "也可以一条消息写全：任务：名称；主要实施内容：……；资金：……；目标：……",
+        "Name of key task {n}? Say 'skip' if there are no more.\n"
+        "Or all at once: task: name; content: …; funds: …; goal: …",
+    ),
+    "ask_task_content": ("「{task}」的主要实施内容{row}。\n例如：组织开展XX工作，覆盖全市XX个单位。",
+                         "Main content of '{task}'{row}?\ne.g. 组织开展XX工作，覆盖全市XX个单位。"),
+    "ask_task_amount": ("「{task}」{row}拟投入的资金（万元）。\n例如：1,250.00",
+                        "Planned funds for '{task}'{row} (万元)?\ne.g. 1,250.00"),
+    "ask_task_goal": ("「{task}」{row}期望达到的目标（概述，建议不超过250字）。",
                       "Expected result of '{task}'{row} (summary, ideally under 250 characters)?"),
     "row_n": ("第 {n} 行", " row {n}"),
     "ask_task_more": ("「{task}」已记录 {rows} 行。接下来？", "'{task}' has {rows} row(s). Next?"),
-    "choice_item": ("再加一行实施内容", "Another row for this task"),
-    "choice_task": ("再加一项任务", "Another task"),
-    "choice_tasks_done": ("任务填完了", "Tasks are done"),
     "ask_other": ("其他需完成的任务（可选填）。\n没有请说「跳过」。",
                   "Other tasks to complete (optional)?\nSay 'skip' if none."),
     "ask_ind_name": (
-        "三级指标名称（{l2}）。\n例如：{example}\n本项不设指标请说「跳过」。",
-        "Level-3 indicator name ({l2})?\ne.g. {example}\nSay 'skip' if there is none here.",
+        "三级指标名称（{l2}）。\n{example}\n本项不设指标请说「跳过」。也可以一条写全：名称：≥数值单位",
+        "Level-3 indicator name ({l2})?\n{example}\nSay 'skip' if there is none here. "
+        "Or all at once: name: ≥value unit",
     ),
+    "example_names": ("例如：{names}", "e.g. {names}"),
+    "example_none": ("请写具体、可考核的指标名称。", "Name a specific, measurable indicator."),
     "ask_ind_period": (
         "「{name}」的实施周期指标值。\n格式：比较符＋数值＋单位，如 ≥90%、≥78个、每年4月底前。",
         "Period value of '{name}'?\nFormat: comparator + number + unit, e.g. ≥90%, ≥78个, 每年4月底前.",
@@ -86,39 +117,77 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "「{name}」的年度指标值。与实施周期相同请说「同上」。",
         "Annual value of '{name}'? Say 'same' if it equals the period value.",
     ),
-    "choice_same": ("同实施周期指标值", "Same as period value"),
     "ask_ind_more": ("{l2}已有 {rows} 项指标：{names}\n接下来？", "{l2} has {rows} indicator(s): {names}\nNext?"),
+    "done": ("所有部分都走完了。说「表格完整吗？」检查，或「导出」生成正式表格。",
+             "That was the last part. Ask 'is my form complete?' or say 'export'."),
+    # --- choices -----------------------------------------------------------------------------
+    "choice_item": ("再加一行实施内容", "Another row for this task"),
+    "choice_task": ("再加一项任务", "Another task"),
+    "choice_tasks_done": ("任务填完了", "Tasks are done"),
+    "choice_same": ("同实施周期指标值", "Same as period value"),
     "choice_another": ("再加一项", "Add another"),
     "choice_next_pair": ("下一个二级指标", "Next category"),
     "choice_skip": ("跳过", "Skip"),
     "choice_no_indicator": ("本项不设指标", "None here"),
-    "done": ("所有部分都走完了。说「表格完整吗？」检查，或「导出」生成正式表格。",
-             "That was the last part. Ask 'is my form complete?' or say 'export'."),
     "choice_check": ("检查表格", "Check the form"),
     "choice_export": ("导出表格", "Export"),
-    # --- echoes and re-asks ----------------------------------------------------------------
+    "choice_fix": ("改为「{value}」", "Change to '{value}'"),
+    "choice_yes_keep": ("是，记录", "Yes, record it"),
+    "choice_no_retype": ("不是，重新输入", "No, retype"),
+    "choice_replace": ("替换当前草稿", "Replace the draft"),
+    "choice_merge": ("只填入空白项", "Fill only what is empty"),
+    "choice_new_draft": ("存为新草稿", "Save as a new draft"),
+    "choice_cancel": ("取消", "Cancel"),
+    "choice_continue": ("继续填写缺失项", "Fill in what is missing"),
+    # --- echoes and re-asks ------------------------------------------------------------------
     "saved": ("已记录：{label} = {value}", "Saved: {label} = {value}"),
-    "saved_many": ("已记录：{items}", "Saved: {items}"),
+    "recorded_head": ("已记录：", "Recorded:"),
+    "value_note": ("注意：{note}", "Note: {note}"),
     "matched": ("已记录：{name}（你输入的是「{typed}」）。说「撤销」可撤回。",
                 "Saved: {name} (you typed '{typed}'). Say 'undo' to revert."),
+    "name_matched": ("{name}（你输入的是「{typed}」）", "{name} (you typed '{typed}')"),
     "ambiguous": ("「{typed}」可能是以下哪一个？也可以按原样保留。",
                   "Which one do you mean by '{typed}'? Or keep it as typed."),
     "keep_typed": ("按原样保留「{typed}」", "Keep '{typed}' as typed"),
     "skipped": ("已跳过。", "Skipped."),
-    "empty_answer": ("请输入内容，或说「跳过」。", "Please type an answer, or say 'skip'."),
-    "bad_amount": ("{reason} 请重新输入{label}（万元）。", "{reason} Please enter {label} again (万元)."),
-    "negative_amount": ("金额不能为负数。", "An amount cannot be negative."),
-    "too_many_decimals": ("金额最多两位小数（{value}）。", "At most two decimals ({value})."),
-    "bad_year": ("「{text}」不是年份，请输入如 2025。", "'{text}' is not a year; e.g. 2025."),
-    "bad_value": ("「{text}」无法作为指标值：{reason} 请重新输入。",
-                  "'{text}' cannot be an indicator value: {reason} Please try again."),
-    "reason_comparator": ("比较符有误（只用一个：≥、≤、＝、＞、＜）。",
-                          "malformed comparator (use one of ≥ ≤ ＝ ＞ ＜)."),
-    "reason_decimal": ("数字有两个小数点。", "a number has two decimal points."),
-    "reason_number": ("数字无法识别。", "the number cannot be read."),
-    "reason_over_100": ("{name}不可能超过100%。", "{name} cannot exceed 100%."),
-    "reason_negative_pct": ("百分比不能为负数。", "a percentage cannot be negative."),
-    "value_hint": ("提示：{hint}", "Hint: {hint}"),
+    "returned": ("回到刚才的位置。", "Back to where you were."),
+    "not_taken": ("未记录：{reason}\n请重新输入。", "Not saved: {reason}\nPlease try again."),
+    "item_not_taken": ("未记录「{label}」（{text}）：{reason}", "Not saved, '{label}' ({text}): {reason}"),
+    "unplaced": ("没有记录（不知道放在哪一栏）：「{text}」", "Not saved (no field for it): '{text}'"),
+    "empty_answer": ("内容为空。", "The answer is empty."),
+    "too_long": ("{label}太长（{n} 字，最多 {max} 字）。", "The {label} is too long ({n} characters, at most {max})."),
+    "not_a_department": ("「{text}」不像是部门名称，请输入部门全称，如「广州市XX局」。",
+                         "'{text}' does not look like a department name; type its full name, e.g. 广州市XX局."),
+    "department_is_title": ("「{text}」是表格的标题，不是部门名称。确定要记为部门名称吗？",
+                            "'{text}' is the form's title, not a department. Record it as the department anyway?"),
+    "department_is_question": ("「{text}」像是一个问题。确定要记为部门名称吗？",
+                               "'{text}' looks like a question. Record it as the department name anyway?"),
+    "bad_year": ("「{text}」不是年份（2000–2100），如 2026。", "'{text}' is not a year (2000–2100), e.g. 2026."),
+    "bad_amount_generic": ("「{text}」不是金额。", "'{text}' is not an amount."),
+    "not_a_task_name": ("「{text}」像是金额或指标值，不是任务名称。", "'{text}' looks like an amount or a value, not a task name."),
+    "not_an_indicator_name": ("「{text}」像是指标值，不是三级指标名称。请先输入指标名称。",
+                              "'{text}' looks like a value, not an indicator name. Type the name first."),
+    "done_typed": (
+        "所有部分都已填写，「{text}」没有对应的问题，未记录。要修改某一项请说「修改 …」，"
+        "或一条消息写明标签（如「基本支出：100」）。",
+        "Every part is filled; '{text}' answers no question, so nothing was saved. Say 'edit …' "
+        "to change something, or type it with its label (e.g. 基本支出: 100).",
+    ),
+    "choose_please": ("「{text}」不是这里的选项，未记录。请从下面选一项（输入数字即可）。",
+                      "'{text}' is not one of the choices; nothing was saved. Pick one below (type its number)."),
+    "no_such_task": ("没有第 {n} 项任务（现有 {count} 项），未记录。", "There is no task {n} (there are {count}); nothing saved."),
+    "no_such_row": ("这项任务没有第 {n} 行（现有 {count} 行），未记录。", "That task has no row {n} (it has {count}); nothing saved."),
+    "which_task": ("不知道「{text}」属于哪一项任务，未记录。请写明任务，如「任务2 内容：……」或「任务：名称；内容：……」。",
+                   "Which task is '{text}' for? Nothing saved. Name it, e.g. 'task 2 content: …' or 'task: name; content: …'."),
+    "task_needs_name": ("新任务还没有名称。", "The new task has no name yet."),
+    "which_indicator": ("不知道「{text}」是哪个指标的，未记录。请写明指标名称，如「指标：名称；指标值：……」。",
+                        "Which indicator is '{text}' for? Nothing saved. Name it, e.g. 'indicator: name; value: …'."),
+    "unknown_level": ("不认识的{level}「{text}」，未记录该指标。", "Unknown {level} '{text}'; the indicator was not saved."),
+    "level2_missing": ("「{name}」属于{l1}下的哪个二级指标？（{names}）未记录。",
+                       "Which level-2 of {l1} does '{name}' belong to? ({names}) Nothing saved."),
+    "which_pair": ("「{name}」放在哪个一级 › 二级指标下？", "Where does '{name}' go (level 1 › level 2)?"),
+    "fixed": ("已改为：{where} = {value}", "Changed: {where} = {value}"),
+    "stale_choice": ("这个按钮所在的问题已经回答过了，没有再次记录。当前问题：", "That button belongs to a question already answered; nothing was recorded. The current question:"),
     "nothing_to_skip": ("当前没有可以跳过的问题。", "Nothing to skip here."),
     # --- commands --------------------------------------------------------------------------
     "back_none": ("已经是第一个问题了。", "This is the first question."),
@@ -131,17 +200,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "task N, other tasks, indicator categories or names."),
     "edit_pick": ("「{target}」指哪一个？", "Which one is '{target}'?"),
     "edit_go": ("好的，修改「{where}」。改完后回到原来的位置。", "OK, editing '{where}'. Afterwards we go back."),
-    "returned": ("回到刚才的位置。", "Back to where you were."),
     "cancelled": ("已取消。草稿已保存，说「继续」接着填写。", "Cancelled. The draft is kept; say 'continue' to go on."),
-    "paused_hint": ("（已暂停；说「继续」接着填写，或「帮助」查看命令。）",
-                    "(Paused; say 'continue' to go on, or 'help'.)"),
     "resumed": ("接着填写。", "Let's go on."),
     "new_draft": ("已新建草稿 {n}。", "New draft {n} started."),
     "drafts_head": ("你的草稿：", "Your drafts:"),
+    "drafts_head_thread": ("此讨论串的共享草稿（讨论串里每个人都可以编辑）：",
+                           "This thread's shared drafts (everyone in the thread may edit them):"),
     "drafts_line": ("{n}. {title}（{progress}，更新于 {at}）{mark}", "{n}. {title} ({progress}, updated {at}){mark}"),
     "drafts_current": ("　← 当前", "  ← current"),
     "drafts_none": ("还没有草稿。", "No drafts yet."),
     "drafts_hint": ("说「切换 编号」换一份草稿，「新建」开始新草稿。", "Say 'switch N' or 'new'."),
+    "progress_unchecked": ("未检查", "not checked"),
+    "progress_checked": ("{errors} 个错误，{warnings} 个警告", "{errors} errors, {warnings} warnings"),
+    "progress_stale": ("（检查后有改动）", " (changed since)"),
     "switched": ("已切换到草稿 {n}：{title}", "Switched to draft {n}: {title}"),
     "switch_bad": ("没有编号为「{n}」的草稿。说「草稿」查看列表。", "No draft number '{n}'. Say 'drafts' for the list."),
     "not_your_draft": ("这份草稿不属于你。", "That draft is not yours."),
@@ -152,18 +223,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export_failed": ("无法导出：{reason}", "Cannot export: {reason}"),
     "report_offer": ("要去修改哪一项？", "Go and fix one of these?"),
     "goto": ("去修改：{where}", "Fix: {where}"),
+    "checking": ("正在检查……", "Checking…"),
     # --- paste and upload ------------------------------------------------------------------
     "import_ok": ("已读取{source}：{summary}", "Read {source}: {summary}"),
     "source_paste": ("粘贴的表格", "the pasted form"),
     "source_file": ("文件「{name}」", "file '{name}'"),
     "import_failed": ("无法读取{source}：{reason}\n草稿未改动。", "Cannot read {source}: {reason}\nThe draft is unchanged."),
-    "replace_ask": ("当前草稿已有内容。用{source}替换它，还是另存为新草稿？",
-                    "The current draft has content. Replace it with {source}, or keep both?"),
-    "choice_replace": ("替换当前草稿", "Replace the draft"),
-    "choice_new_draft": ("存为新草稿", "Save as a new draft"),
-    "choice_cancel": ("取消", "Cancel"),
+    "replace_ask": (
+        "当前草稿已有内容，{source}会改动其中 {n} 项已填写的内容（如：{examples}）。怎么处理？",
+        "The current draft has content; {source} would change {n} filled field(s) (e.g. {examples}). What now?",
+    ),
+    "replace_ask_plain": ("当前草稿已有内容。用{source}替换它，还是另存为新草稿？",
+                          "The current draft has content. Replace it with {source}, or keep both?"),
+    "merged": ("已把{source}中的 {n} 项填入空白处，已填写的内容未改动。", "Filled {n} empty field(s) from {source}; what was filled is unchanged."),
     "continue_offer": ("要接着填写缺少的部分吗？", "Continue with what is missing?"),
-    "choice_continue": ("继续填写缺失项", "Fill in what is missing"),
     "replace_cancelled": ("已取消，草稿未改动。", "Cancelled; the draft is unchanged."),
     "file_unsupported": ("只能读取 .xlsx 工作簿、粘贴的表格文本或 .json。", "Only .xlsx, pasted text or .json can be read."),
     # --- failures --------------------------------------------------------------------------

@@ -1,97 +1,115 @@
-"""Compact views of a draft for chat: where a position is, progress, the draft itself."""
+"""Views of a whole draft for chat: its title, 进度 (progress), and the draft itself."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
-from bot import walk as W
+from bot.messages import msg
+from bot.prompts import shorten
+from bot.steps import HEADER, STEPS
 from form_model.amounts import format_amount
+from form_model.checker import Report
+from form_model.findings import Section, Severity
 from form_model.framework import framework
 from form_model.models import BUDGET_FIELDS, Form
 
-SEP = " › "
+OK, ERROR, MISSING, OPTIONAL = "✓", "✗", "…", "·"
 
 
-def draft_title(form: Form, lang: str) -> str:
-    if form.department:
-        return form.department + (f"（{form.year}年）" if form.year else "")
-    return "未命名草稿" if lang == "zh" else "untitled draft"
+def draft_title(header: dict[str, Any] | Form, lang: str) -> str:
+    if isinstance(header, Form):
+        department, year = header.department, header.year
+    else:
+        department, year = header.get("department") or "", header.get("year")
+    if department:
+        return shorten(department, 60) + (f"（{year}年）" if year else "")
+    return msg(lang, "untitled")
 
 
-def where_label(form: Form, pos: W.Pos, lang: str) -> str:
-    """Where a position is, in the form's own words: 绩效指标 › 产出指标 › 质量指标，第 2 项."""
-    s = pos.step
+def _mark(filled: bool, errors: int, optional: bool = False) -> str:
+    if errors:
+        return ERROR
+    if filled:
+        return OK
+    return OPTIONAL if optional else MISSING
+
+
+def render_progress(form: Form, report: Report, lang: str) -> str:
+    """One line per section: ✓ only when it is filled and has no error; what is missing named."""
     en = lang == "en"
-    if s == W.DEPARTMENT:
-        return "部门名称"
-    if s == W.YEAR:
-        return "预算年度"
-    if s == W.BUDGET:
-        f = next(f for f in BUDGET_FIELDS if f.attr == pos.attr)
-        return SEP.join(("预算整体情况", f.group_zh, f.label_zh))
-    if s == W.GOAL:
-        return "总体绩效目标"
-    if s in (W.TASK_NAME, W.TASK_CONTENT, W.TASK_AMOUNT, W.TASK_GOAL, W.TASK_MORE):
-        n = pos.t + 1
-        head = f"年度重点工作任务{SEP}" + (f"task {n}" if en else f"第 {n} 项")
-        field = {
-            W.TASK_NAME: "名称", W.TASK_CONTENT: "主要实施内容",
-            W.TASK_AMOUNT: "拟投入的资金（万元）", W.TASK_GOAL: "期望达到的目标（概述）",
-        }.get(s)
-        if field and s != W.TASK_NAME and pos.t < len(form.tasks) and len(form.tasks[pos.t].items) > 1:
-            head += SEP + (f"row {pos.i + 1}" if en else f"第 {pos.i + 1} 行")
-        return head + (SEP + field if field else "")
-    if s == W.OTHER:
-        return "其他需完成的任务（可选填）"
-    if s in (W.IND_NAME, W.IND_PERIOD, W.IND_ANNUAL, W.IND_MORE):
-        rows = W.rows_of_pair(form, pos.l1, pos.l2)
-        if s == W.IND_MORE:
-            return SEP.join(("绩效指标", pos.l1, pos.l2))
-        n = rows.index(pos.k) + 1 if pos.k in rows else len(rows) + 1
-        label = SEP.join(("绩效指标", pos.l1, pos.l2)) + (f", item {n}" if en else f"，第 {n} 项")
-        field = {W.IND_PERIOD: "实施周期指标值", W.IND_ANNUAL: "年度指标值"}.get(s)
-        return label + (SEP + field if field else "")
-    return ""
+    errors = {s: 0 for s in Section}
+    for f in report.findings:
+        if f.severity == Severity.ERROR:
+            errors[f.section] += 1
 
+    def err(section: Section) -> str:
+        n = errors[section]
+        return f"（{msg(lang, 'status_errors', n=n)}）" if n and not en else (f" ({n} errors)" if n else "")
 
-def _mark(done: bool) -> str:
-    return "✓" if done else "…"
+    def missing(items: list[str]) -> str:
+        return f"（{msg(lang, 'status_missing', items='、'.join(items))}）" if not en else \
+            f" ({msg(lang, 'status_missing', items=', '.join(items))})"
 
-
-def render_progress(form: Form, lang: str) -> str:
-    en = lang == "en"
     lines = []
-    lines.append(f"{_mark(bool(form.department))} 部门名称" + (f"：{form.department}" if form.department else ""))
-    lines.append(f"{_mark(form.year is not None)} 预算年度" + (f"：{form.year}" if form.year else ("（optional）" if en else "（可选）")))
-    filled = sum(1 for f in BUDGET_FIELDS if getattr(form.budget, f.attr) is not None)
-    lines.append(f"{_mark(filled == len(BUDGET_FIELDS))} 预算整体情况：{filled}/{len(BUDGET_FIELDS)}")
-    lines.append(f"{_mark(bool(form.overall_goal))} 总体绩效目标")
-    incomplete = sum(
-        1 for t in form.tasks
-        if not t.name or not t.items or any(not i.content or i.amount is None or not i.goal for i in t.items)
-    )
-    task_text = (f"{len(form.tasks)} tasks" if en else f"{len(form.tasks)} 项")
-    if incomplete:
-        task_text += f"（{incomplete} incomplete）" if en else f"（{incomplete} 项未填完）"
-    lines.append(f"{_mark(bool(form.tasks) and not incomplete)} 年度重点工作任务：{task_text}")
-    lines.append(f"{_mark(True)} 其他需完成的任务" + ("（optional）" if en else "（可选填）"))
-    named = [i for i in form.indicators if i.name]
-    fw = framework()
-    groups = []
-    for l1 in fw.level1_names():
-        count = sum(1 for i in named if i.level1 == l1)
-        groups.append(f"{l1} {count}")
-    lines.append(f"{_mark(bool(named))} 绩效指标：" + "，".join(groups))
+    for step in STEPS:
+        if step.target is None or step.target.kind != HEADER or step.section == Section.BUDGET:
+            continue
+        value = getattr(form, step.target.name)
+        section = step.section
+        filled = value not in (None, "")
+        shown = f"：{shorten(str(value), 40)}" if filled and section in (Section.DEPARTMENT, Section.YEAR) else ""
+        optional = "" if not step.optional or filled or "可选" in step.label[0] else (
+            " (optional)" if en else "（可选）")
+        line = f"{_mark(filled, errors[section], step.optional)} {step.label[0]}{shown}{optional}{err(section)}"
+        if section == Section.OVERALL_GOAL:  # the amounts come before the goal on the form
+            lines.append(_budget_line(form, errors[Section.BUDGET], lang, missing, err))
+        lines.append(line)
+        if section == Section.OVERALL_GOAL:
+            lines.append(_tasks_line(form, errors[Section.TASKS], lang, err))
+    lines.append(_indicators_line(form, errors[Section.INDICATORS], lang, missing, err))
     return "\n".join(lines)
+
+
+def _budget_line(form: Form, n_errors: int, lang: str, missing: Any, err: Any) -> str:
+    empty = [f.label_zh for f in BUDGET_FIELDS if getattr(form.budget, f.attr) is None]
+    filled = len(BUDGET_FIELDS) - len(empty)
+    text = f"{_mark(not empty, n_errors)} 预算整体情况：{filled}/{len(BUDGET_FIELDS)}"
+    return text + (missing(empty) if empty else "") + err(Section.BUDGET)
+
+
+def _tasks_line(form: Form, n_errors: int, lang: str, err: Any) -> str:
+    en = lang == "en"
+    incomplete = [n for n, t in enumerate(form.tasks, start=1)
+                  if not t.name or not t.items or any(not i.content or i.amount is None or not i.goal for i in t.items)]
+    count = f"{len(form.tasks)} tasks" if en else f"{len(form.tasks)} 项"
+    if incomplete:
+        which = ", ".join(f"task {n}" for n in incomplete) if en else "、".join(f"第 {n} 项" for n in incomplete)
+        count += f" ({which} incomplete)" if en else f"（{which}未填完）"
+    done = bool(form.tasks) and not incomplete
+    return f"{_mark(done, n_errors)} 年度重点工作任务：{count}{err(Section.TASKS)}"
+
+
+def _indicators_line(form: Form, n_errors: int, lang: str, missing: Any, err: Any) -> str:
+    from bot.walk import REQUIRED_PAIRS
+
+    named = [i for i in form.indicators if i.name]
+    groups = "，".join(f"{l1} {sum(1 for i in named if i.level1 == l1)}" for l1 in framework().level1_names())
+    absent = []
+    for l1, l2 in REQUIRED_PAIRS:
+        if l1 == "效益指标" and any(i.level1 == l1 for i in named):
+            continue
+        if not any((i.level1, i.level2) == (l1, l2) for i in named):
+            absent.append(l2)
+    no_values = [i.name for i in named if not i.period_value or not i.annual_value]
+    items = absent + [f"「{shorten(n, 12)}」的指标值" if lang != "en" else f"values of '{shorten(n, 12)}'"
+                      for n in no_values[:3]]
+    return f"{_mark(not items and bool(named), n_errors)} 绩效指标：{groups}" + (missing(items) if items else "") + \
+        err(Section.INDICATORS)
 
 
 def _amount(value: Decimal | None) -> str:
     return "—" if value is None else format_amount(value)
-
-
-def shorten(text: str, n: int) -> str:
-    """At most n characters, an ellipsis marking a cut."""
-    return text if len(text) <= n else text[:n] + "…"
 
 
 def _cut(text: str, n: int = 60) -> str:
@@ -108,14 +126,32 @@ def render_show(form: Form, lang: str) -> str:
     lines.append(f"总体绩效目标：{_cut(form.overall_goal) or '—'}")
     lines.append("年度重点工作任务：" + ("—" if not form.tasks else ""))
     for n, task in enumerate(form.tasks, start=1):
-        total = task.total()
-        lines.append(f"  {n}. {task.name or '—'}（{len(task.items)} 行，{_amount(total)} 万元）")
+        lines.append(f"  {n}. {shorten(task.name, 40) or '—'}（{len(task.items)} 行，{_amount(task.total())} 万元）")
     if form.other_tasks:
         lines.append(f"其他需完成的任务：{_cut(form.other_tasks)}")
     lines.append("绩效指标：" + ("—" if not any(i.name for i in form.indicators) else ""))
     for ind in form.indicators:
         if not ind.name and not ind.annual_value:
             continue
-        values = ind.period_value if ind.period_value == ind.annual_value else f"{ind.period_value or '—'} / {ind.annual_value or '—'}"
-        lines.append(f"  {ind.level1} › {ind.level2} › {ind.name or '—'}：{values or '—'}")
+        values = ind.period_value if ind.period_value == ind.annual_value else \
+            f"{ind.period_value or '—'} / {ind.annual_value or '—'}"
+        lines.append(f"  {ind.level1} › {ind.level2} › {shorten(ind.name, 40) or '—'}：{shorten(values, 40) or '—'}")
     return "\n".join(lines)
+
+
+def summary_of(form: Form, report: Report, version: int) -> dict[str, Any]:
+    """What listings keep of a check (App Home shows it without checking again): the counts
+    and the per-section progress, in both languages, as of the draft's ``version``."""
+    c = report.counts()
+    return {"version": version, "complete": report.complete, "errors": c["error"],
+            "warnings": c["warning"], "infos": c["info"],
+            "progress": {lang: render_progress(form, report, lang) for lang in ("zh", "en")}}
+
+
+def progress_text(summary: dict[str, Any] | None, version: int, lang: str) -> str:
+    if not summary:
+        return msg(lang, "progress_unchecked")
+    text = msg(lang, "progress_checked", errors=summary.get("errors", 0), warnings=summary.get("warnings", 0))
+    if summary.get("version") != version:
+        text += msg(lang, "progress_stale")
+    return text

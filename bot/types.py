@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -65,3 +66,31 @@ class Reply:
     text: str
     choices: tuple[Choice, ...] = field(default_factory=tuple)
     file: OutFile | None = None
+    #: What kind of reply it is, for front ends that show some differently: "" (an ordinary
+    #: reply), "stale_choice" (a button of a question already answered: nothing was done),
+    #: "report" (a check report), "report_part" (one section of a long report).
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class Job:
+    """Work a turn leaves for after it, done outside the conversation's lock so that the
+    person's next message is not kept waiting (checking a large form, exporting it)."""
+
+    kind: str  # "check" | "export" | "status" | "drafts" | "import_report"
+    conversation: str
+    owner: str
+    user: str
+    lang: str
+    draft_id: int
+    #: The question the turn ended on: offers the job adds are kept only if it still is.
+    question: int
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A turn applied: its replies now, and the jobs that produce the rest."""
+
+    replies: list[Reply]
+    jobs: list[Job] = field(default_factory=list)

@@ -1,16 +1,19 @@
 """Amounts as staff type them, converted to 万元 (the unit of every amount on the form).
 
 ``parse_amount`` understands Arabic digits with thousands separators, full-width digits,
-the units 元 / 万 / 万元 / 亿 / 亿元 / 千万, a leading ¥ or 人民币, and Chinese numerals
-(小写 一二三… and 大写 壹贰叁…, with 十百千万亿 and 点 for decimals).
+the units 元 / 万 / 万元 / 亿 / 亿元 / 千万, a currency before or after the number (¥ ￥
+人民币 RMB CNY, yuan), English magnitudes after an Arabic number (k, thousand, m, million, bn,
+billion), and Chinese numerals (小写 一二三… and 大写 壹贰叁…, with 十百千万亿 and 点 for
+decimals).
 
 Interpretation, in one rule: a number written *without* any unit is already in 万元; a
-number that carries 元, or a 万 / 亿 magnitude (「4381.54万」, 「两千万」, 「2.75亿」), is a
-count of 元 and is divided by 10,000. So 「4381.54」, 「4381.54万元」 and 「43,815,400元」 are
-all 4,381.54 万元.
+number that carries a currency (「￥1,200,000.00」, 「300,000 yuan」, 「43,815,400元」) or a
+magnitude (「4381.54万」, 「两千万」, 「2.75亿」, 「1.2m」, 「500k」) is a count of 元 and is
+divided by 10,000. So 「4381.54」, 「4381.54万元」, 「43,815,400元」 and 「¥43,815,400」 are all
+4,381.54 万元. Another currency ($, USD, 港币 …) is refused, never read as 元.
 
-The result is never rounded and its sign is kept: callers decide what more than two
-decimals or a negative amount means (rule B09).
+The result is never rounded and its sign is kept: callers decide what more than
+:data:`MAX_PLACES` decimals or a negative amount means (rule B09, form_model.judgement).
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from form_model.normalize import nfkc
 
 __all__ = [
+    "MAX_AMOUNT",
+    "MAX_PLACES",
     "AmountError",
     "decimal_places",
     "format_amount",
@@ -31,13 +36,19 @@ __all__ = [
 
 _CENT = Decimal("0.01")
 _TEN_THOUSAND_EXP = 4  # 1 万元 = 10**4 元
+#: Amounts are kept to this many decimals of 万元: six reach the fen (0.000001 万元 = 0.01 元),
+#: as some budget systems ask. They are shown with two.
+MAX_PLACES = 6
+#: No amount of a department's form comes near this (万元); more is a paste gone wrong.
+MAX_AMOUNT = Decimal(10) ** 12
 
 
 class AmountError(ValueError):
     """An amount that cannot be read, with a reason in Chinese and in English.
 
     ``code`` is stable and machine-readable: ``empty``, ``wrong_type``, ``not_finite``,
-    ``percent``, ``date``, ``two_decimal_points``, ``bad_separator`` or ``not_an_amount``.
+    ``percent``, ``date``, ``two_decimal_points``, ``bad_separator``, ``foreign_currency``,
+    ``two_magnitudes``, ``unknown_unit``, ``number_words`` or ``not_an_amount``.
     """
 
     def __init__(self, code: str, message: str, message_en: str, raw: object = None) -> None:
@@ -195,8 +206,36 @@ def parse_chinese_number(text: str) -> tuple[Decimal, bool]:
 # --- amounts ----------------------------------------------------------------------------
 
 _SPACES = re.compile(r"\s+")
+#: A currency written before the amount: the amount is in 元 (「￥1,200,000.00」).
 _CURRENCY_PREFIX = re.compile(r"^(?:¥|人民币|RMB|CNY)", re.IGNORECASE)
-_YUAN_SUFFIX = re.compile(r"(?:元整?|圆整?)$")
+#: ... or after it (「300,000 yuan」, 「43,815,400元」).
+_YUAN_SUFFIX = re.compile(r"(?:元整?|圆整?|人民币|yuan|rmb|cny)$", re.IGNORECASE)
+#: English magnitudes after an Arabic number: the amount is in 元 (「1.2m」, 「500k」).
+_ENGLISH_FACTOR: dict[str, int] = {
+    "k": 10**3, "thousand": 10**3, "thousands": 10**3,
+    "m": 10**6, "mn": 10**6, "mio": 10**6, "million": 10**6, "millions": 10**6,
+    "b": 10**9, "bn": 10**9, "billion": 10**9, "billions": 10**9,
+}
+_EN_MAGNITUDE = "|".join(sorted(_ENGLISH_FACTOR, key=len, reverse=True))
+_ARABIC = r"[\d,.]*\d[\d,.]*"
+_ENGLISH_MAGNITUDE = re.compile(
+    rf"^(?P<number>{_ARABIC})(?P<magnitude>{_EN_MAGNITUDE})$", re.IGNORECASE
+)
+#: 「1.2m万」, 「500k亿元」: an English and a Chinese magnitude together.
+_MIXED_MAGNITUDES = re.compile(rf"^{_ARABIC}(?:{_EN_MAGNITUDE})(?:千万|百万|万|亿|千)$", re.IGNORECASE)
+#: A number followed by a Latin word that is no magnitude: 「3 millon」, 「1.2mm」, 「12abc」.
+_UNKNOWN_WORD = re.compile(rf"^{_ARABIC}(?:千万|百万|万|亿)?(?P<word>[A-Za-z][A-Za-z\d²³]*)$")
+#: English number words: 「five million yuan」.
+_NUMBER_WORDS = re.compile(
+    r"^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty"
+    r"|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|and|a|-)+$",
+    re.IGNORECASE,
+)
+#: Other currencies: refused with their own reason, never read as 元.
+_FOREIGN_CURRENCY = re.compile(
+    r"[$€£₩₹]|US\$|HK\$|USD|HKD|EUR|GBP|JPY|dollars?|euros?|pounds?|美元|美金|港元|港币|欧元|英镑|日元|韩元",
+    re.IGNORECASE,
+)
 _IDEOGRAPHIC_POINT = re.compile(r"(?<=\d)。(?=\d)")
 _DATE_LIKE = re.compile(
     r"^\d{4}[-/]\d{1,2}(?:[-/]\d{1,2})?$|^\d{4}\.\d{1,2}\.\d{1,2}$"
@@ -215,17 +254,50 @@ _REASONS: dict[str, tuple[str, str]] = {
     "date": ("「{raw}」像日期，不是金额", '"{raw}" looks like a date, not an amount'),
     "not_finite": ("「{raw}」不是有限的数", '"{raw}" is not a finite number'),
     "wrong_type": ("「{raw}」不是金额", '"{raw}" is not an amount'),
+    "foreign_currency": (
+        "「{raw}」不是人民币金额，请换算成万元", '"{raw}" is not in yuan; convert it to 10k yuan'
+    ),
+    "unknown_unit": (
+        "「{raw}」中的「{word}」不是金额单位（可用 元、万元、亿元，或 k、m、million）",
+        '"{raw}": "{word}" is not a unit of money (use 元, 万元, 亿元, or k, m, million)',
+    ),
+    "number_words": (
+        "「{raw}」请用阿拉伯数字书写金额，如「3 million」或「300万元」",
+        '"{raw}": write the amount in digits, such as 3 million or 300万元',
+    ),
+    "two_magnitudes": (
+        "「{raw}」写了两个数量级（如 m 和 万），无法确定金额",
+        '"{raw}" has two magnitudes (such as m and 万); the amount is unclear',
+    ),
 }
 
 
-def _error(code: str, raw: object) -> AmountError:
+def _error(code: str, raw: object, **more: str) -> AmountError:
     zh, en = _REASONS[code]
     shown = str(raw).strip()
-    return AmountError(code, zh.format(raw=shown), en.format(raw=shown), raw)
+    return AmountError(code, zh.format(raw=shown, **more), en.format(raw=shown, **more), raw)
+
+
+def _strip_currency(text: str) -> tuple[str, bool]:
+    """The text without a leading ¥ / 人民币 / RMB / CNY or a trailing 元 / yuan / RMB …,
+    and whether there was one (the amount is then in 元)."""
+    yuan = False
+    stripped = _CURRENCY_PREFIX.sub("", text)
+    if stripped != text:
+        yuan, text = True, stripped
+    stripped = _YUAN_SUFFIX.sub("", text)
+    if stripped != text:
+        yuan, text = True, stripped
+    return text, yuan
 
 
 def parse_amount(value: str | int | float | Decimal) -> Decimal:
-    """The amount in 万元, unrounded, sign kept. Raises :class:`AmountError`."""
+    """The amount in 万元, unrounded, sign kept. Raises :class:`AmountError`.
+
+    A bare number is in 万元; a currency (¥ ￥ 人民币 RMB CNY, 元 yuan) or a magnitude
+    (万 亿 千万, or k / m / million / bn / billion after an Arabic number) makes it a count
+    of 元: 「￥1,200,000.00」, 「3 million yuan」 and 「120万」 are all 120 万元.
+    """
     if isinstance(value, bool):
         raise _error("wrong_type", value)
     if isinstance(value, Decimal):
@@ -249,25 +321,44 @@ def parse_amount(value: str | int | float | Decimal) -> Decimal:
         raise _error("percent", value)
     if _DATE_LIKE.search(text):
         raise _error("date", value)
+    if _FOREIGN_CURRENCY.search(text):
+        raise _error("foreign_currency", value)
     text = _IDEOGRAPHIC_POINT.sub(".", text)
 
-    text = _CURRENCY_PREFIX.sub("", text)
+    text, yuan = _strip_currency(text)
     negative = False
     if text[:1] in ("+", "-", "负"):
         negative = text[0] != "+"
-        text = _CURRENCY_PREFIX.sub("", text[1:])
-    yuan = bool(_YUAN_SUFFIX.search(text))
-    text = _YUAN_SUFFIX.sub("", text)
+        text, after_sign = _strip_currency(text[1:])
+        yuan = yuan or after_sign
+    factor = 1
+    english = _ENGLISH_MAGNITUDE.match(text)
+    if english is not None:
+        factor = _ENGLISH_FACTOR[english["magnitude"].lower()]
+        text = english["number"]
     if not text:
         raise _error("not_an_amount", value)
+    elif _MIXED_MAGNITUDES.match(text):
+        raise _error("two_magnitudes", value)
     try:
         number, magnitude = parse_chinese_number(text)
     except _NumberSyntaxError as exc:
+        unknown = _UNKNOWN_WORD.match(text) if exc.code == "not_an_amount" else None
+        if unknown is not None:
+            word = unknown["word"]
+            for magnitude in sorted(_ENGLISH_FACTOR, key=len, reverse=True):
+                if len(magnitude) > 3 and word.lower().startswith(magnitude) \
+                        and len(word) > len(magnitude) + 1:
+                    word = word[len(magnitude):]  # 「3millionpeople」: the word is people
+                    break
+            raise _error("unknown_unit", value, word=word) from None
+        if exc.code == "not_an_amount" and _NUMBER_WORDS.match(text):
+            raise _error("number_words", value) from None
         raise _error(exc.code, value) from None
-    if yuan or magnitude:
+    if yuan or magnitude or factor != 1:
         with localcontext() as ctx:
             ctx.prec = 60
-            number = tidy(number.scaleb(-_TEN_THOUSAND_EXP))
+            number = tidy((number * factor).scaleb(-_TEN_THOUSAND_EXP))
     return -number if negative else number
 
 

@@ -7,31 +7,38 @@ A draft with any field still empty is a valid model; completeness is the checker
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from form_model.amounts import MAX_PLACES, decimal_places
 from form_model.findings import Section
 from form_model.normalize import strip_unsafe
 
 CENT = Decimal("0.01")
 
 
-def _two_places(value: Decimal | None) -> Decimal | None:
+def _money_places(value: Decimal | None) -> Decimal | None:
+    """The amount with at least two decimal places (「4381.50」) and its own up to six; more
+    than six cannot be held (the judgement refuses them first, rule B09)."""
     if value is None:
         return None
     if not value.is_finite():
         raise ValueError("amount must be a finite number")
     try:
-        return value.quantize(CENT, rounding=ROUND_HALF_UP)
+        places = decimal_places(value)
+        if places > MAX_PLACES:
+            raise ValueError(f"amount has more than {MAX_PLACES} decimal places")
+        return value.quantize(Decimal(1).scaleb(-max(2, places)))
     except InvalidOperation as e:  # beyond the precision of the context
         raise ValueError("amount is too large") from e
 
 
-#: An amount in 万元, two decimal places, never negative.
-Money = Annotated[Decimal, Field(ge=0), AfterValidator(_two_places)]
+#: An amount in 万元, never negative, kept to the fen (up to six decimal places; two or more
+#: are always written: 「4381.50」, 「4381.546789」). Shown with two (format_amount).
+Money = Annotated[Decimal, Field(ge=0), AfterValidator(_money_places)]
 
 
 #: Text as it may be stored: bidi and control characters removed, whatever path it came by
@@ -319,7 +326,8 @@ class Form(_Model):
     other_tasks: Text = ""
     indicators: list[Indicator] = Field(default_factory=list)
     #: Amounts an importer could not take as they stood: field path → the text found
-    #: (unparsable, negative, or more than two decimals). The checker reports them (B09).
+    #: (unparsable, negative, too large, or more than six decimals). The checker reports them
+    #: (B09).
     amount_notes: dict[str, str] = Field(default_factory=dict)
     #: What the importer could not place, or converted, with its position in the source.
     #: The checker reports them (I01–I05).

@@ -50,7 +50,7 @@ BLOCK_TITLES = {
 
 def render_report(report: Report, lang: str = "zh", *, include_info: bool = True) -> str:
     """Errors first, then warnings, then notes; each block grouped by section in form order."""
-    lines = [summary_line(report, lang), template_line(report, lang)]
+    lines = [summary_line(report, lang)]
     for severity in Severity:
         if severity == Severity.INFO and not include_info:
             continue
@@ -64,4 +64,7 @@ def render_report(report: Report, lang: str = "zh", *, include_info: bool = True
                 finding_line(f, lang)
                 for f in sorted((f for f in block if f.section == section), key=Finding.sort_key)
             )
+    # Which template was read (and will be exported) closes the report: the summary stays the
+    # first paragraph and every block starts a part of its own where a chat splits the report.
+    lines += ["", template_line(report, lang)]
     return "\n".join(lines)

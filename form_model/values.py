@@ -31,10 +31,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import cached_property, lru_cache
 from typing import Literal
 
 from form_model.amounts import tidy
 from form_model.normalize import nfkc
+from form_model.vocabulary import VOCAB
 
 __all__ = [
     "COMPARATORS",
@@ -44,11 +46,16 @@ __all__ = [
     "BandIssue",
     "IndicatorValue",
     "ValueKind",
+    "direction",
     "find_vague_words",
     "format_value",
+    "is_bounded_rate",
+    "is_forward_rate",
+    "is_rate",
     "overlaps_and_gaps",
     "parse_value",
     "suggest",
+    "written_directions",
 ]
 
 
@@ -88,43 +95,16 @@ COMPARATOR_SYMBOLS: dict[str, str] = {
 }
 _SYMBOL_CHARS = "≥≤=<>≧≦⩾⩽"
 
-#: Words written before the number.
-PREFIX_COMPARATOR_WORDS: tuple[tuple[str, str], ...] = (
-    ("大于等于", GE), ("大于或等于", GE), ("不低于", GE), ("不少于", GE), ("不小于", GE),
-    ("至少", GE), ("达到", GE),
-    ("小于等于", LE), ("小于或等于", LE), ("不高于", LE), ("不超过", LE), ("不多于", LE),
-    ("不大于", LE), ("控制在", LE),
-    ("大于", GT), ("高于", GT), ("超过", GT), ("多于", GT),
-    ("小于", LT), ("低于", LT), ("少于", LT), ("不足", LT),
-    ("等于", EQ), ("为", EQ),
-)
-#: Words written after the number (以上 includes the number itself, as in Chinese law).
-SUFFIX_COMPARATOR_WORDS: tuple[tuple[str, str], ...] = (
-    ("及以上", GE), ("以上", GE),
-    ("及以下", LE), ("以下", LE), ("以内", LE), ("之内", LE),
-)
-
-#: Grade words of a scoring rubric, longest first, with their rank (0 = best).
-GRADE_WORDS: tuple[tuple[str, int], ...] = (
-    ("不合格", 3), ("不及格", 3), ("优秀", 0), ("良好", 1), ("合格", 2), ("及格", 2),
-    ("一般", 2), ("较差", 3), ("优", 0), ("良", 1), ("中", 2), ("差", 3),
-)
-
+#: Words written before / after the number, and grade words (data/value_words.json).
+PREFIX_COMPARATOR_WORDS: tuple[tuple[str, str], ...] = VOCAB.prefix_comparators
+SUFFIX_COMPARATOR_WORDS: tuple[tuple[str, str], ...] = VOCAB.suffix_comparators
+GRADE_WORDS: tuple[tuple[str, int], ...] = VOCAB.grade_words
 #: Words that make a qualitative value unassessable unless a grade scale is given (V08).
-VAGUE_WORDS: tuple[str, ...] = (
-    "进一步", "稳步", "有所", "逐步", "不断", "明显", "拓宽", "提高", "较好", "良好",
-)
-
-#: A 三级 name with one of these is a 反向 (less is better) indicator: suggest ≤.
-REVERSE_NAME_WORDS: tuple[str, ...] = (
-    "成本", "费用", "结余", "调整", "变动", "故障", "投诉", "差错", "事故", "失误", "违规",
-    "违纪", "超支", "损失", "逾期", "延误", "发生率", "重复问题", "控制率", "时间", "时长",
-    "时限", "耗时", "能耗", "排放",
-)
+VAGUE_WORDS: tuple[str, ...] = VOCAB.vague_words
+#: A 三级 name with one of these is a 反向 (less is better) indicator: suggest ≤ …
+REVERSE_NAME_WORDS: tuple[str, ...] = VOCAB.reverse_name_words
 #: ... unless it also has one of these (「成本节约率」, 「投诉下降率」 are 正向).
-FORWARD_NAME_WORDS: tuple[str, ...] = (
-    "节约", "节支", "节省", "节能", "下降率", "降低率", "减少率", "压减率", "及时率", "达标率",
-)
+FORWARD_NAME_WORDS: tuple[str, ...] = VOCAB.forward_name_words
 
 #: Magnitudes written between the number and the unit: 「1.4万人」.
 MAGNITUDES: tuple[tuple[str, int], ...] = (
@@ -135,15 +115,8 @@ _MAGNITUDE_TEXT = {m: text for text, m in MAGNITUDES}
 _KILO_UNITS = "克米瓦伏焦卡帕赫字"
 
 #: Units of things counted in whole numbers (adjacent integer bands leave no gap).
-COUNT_UNITS: tuple[str, ...] = (
-    "次", "个", "人", "人次", "家", "项", "件", "场", "期", "篇", "份", "台", "套", "辆", "户",
-    "名", "所", "座", "批", "村", "镇", "条", "部", "本", "册", "门", "班", "天", "日",
-)
-
-_SCHEDULE_WORDS: tuple[str, ...] = (
-    "按月", "按季", "按年", "按周", "按日", "每月", "每季", "每年", "每周", "每日", "每天",
-    "每半年", "定期", "按期", "按时", "如期",
-)
+COUNT_UNITS: tuple[str, ...] = VOCAB.count_units
+_SCHEDULE_WORDS: tuple[str, ...] = VOCAB.schedule_words
 
 # --- problems ---------------------------------------------------------------------------
 
@@ -200,7 +173,7 @@ class IndicatorValue:
     bands: tuple[Band, ...] = ()
     problems: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def value(self) -> Decimal | None:
         """The number with its magnitude applied: 「≥1.4万人」 → 14000."""
         if self.number is None:
@@ -543,10 +516,23 @@ def _is_deadline(text: str) -> bool:
     return not any(c.isdigit() for c in text) and any(w in text for w in _SCHEDULE_WORDS)
 
 
+#: Comparator look-alikes folded to the form's notation before any rule reads the value
+#: (NFKC already turns full-width ％＞＜＝ into % > < =).
+_SYMBOL_FOLD = str.maketrans({"≧": GE, "⩾": GE, "≦": LE, "⩽": LE, "−": "-"})
+
+
+def _clean(text: str | None) -> str:
+    return nfkc(text or "").translate(_SYMBOL_FOLD).strip()
+
+
+@lru_cache(maxsize=8192)
 def parse_value(text: str) -> IndicatorValue:
-    """Classify and read one indicator value (see the module docstring for the rules)."""
+    """Classify and read one indicator value (see the module docstring for the rules).
+
+    Values are immutable, so one parse of a text is shared by everything that reads it
+    (the same 「≥90%」 stands in hundreds of rows of a large form)."""
     raw = text
-    cleaned = nfkc(text or "").replace("−", "-").strip()
+    cleaned = _clean(text)
     compact = re.sub(r"[ \t\u3000]+", "", cleaned)
     if not compact:
         return IndicatorValue(raw=raw, kind=ValueKind.EMPTY)
@@ -768,7 +754,7 @@ def format_value(v: IndicatorValue) -> str:
     """The value in normal form: comparators as ≥ ≤ ＝ ＞ ＜ in front of the number, no
     spaces or thousands commas, 百分比 as %: 「>=90%」 → 「≥90%」, 「95%以上」 → 「≥95%」.
     Values that do not parse cleanly come back as written (NFKC, trimmed)."""
-    cleaned = nfkc(v.raw or "").strip()
+    cleaned = _clean(v.raw)
     if v.kind is ValueKind.EMPTY:
         return ""
     if v.kind is ValueKind.GRADED:
@@ -783,11 +769,43 @@ def format_value(v: IndicatorValue) -> str:
     return re.sub(r"\s+", " ", cleaned)
 
 
-def _direction(name: str) -> str:
-    """≤ for a 反向 indicator (cost, adjustments, failures, times), else ≥."""
-    if any(w in name for w in FORWARD_NAME_WORDS):
+def is_rate(name: str) -> bool:
+    """A 三级 name that measures a rate or share (率, 满意度, 覆盖面, 占比 …)."""
+    return any(w in name for w in VOCAB.rate_words)
+
+
+def is_bounded_rate(name: str) -> bool:
+    """A rate that cannot exceed 100% (not a 增长率, 变动率, 提高率 …)."""
+    return is_rate(name) and not any(w in name for w in VOCAB.unbounded_rate_words)
+
+
+def is_forward_rate(name: str) -> bool:
+    """A rate of something done (完成, 下达, 合格, 到位, 及时, 覆盖 …): more is better and
+    100% is the most it can be, whatever else the name says (「资金在规定时间内下达率」)."""
+    return is_rate(name) and any(w in name for w in VOCAB.forward_rate_words)
+
+
+def direction(name: str, level1: str = "") -> str:
+    """The way a target of this indicator points: ≥ (正向, more is better) or ≤ (反向).
+
+    正向 when the name says so (节约, 下降率, 及时率 …) or is a rate of something done;
+    otherwise 反向 for costs, adjustments, failures, times (:data:`REVERSE_NAME_WORDS`) and
+    anything under 成本指标; otherwise 正向."""
+    if any(w in name for w in FORWARD_NAME_WORDS) or is_forward_rate(name):
         return GE
-    return LE if any(w in name for w in REVERSE_NAME_WORDS) else GE
+    if level1 == "成本指标" or any(w in name for w in REVERSE_NAME_WORDS):
+        return LE
+    return GE
+
+
+def written_directions(value: IndicatorValue) -> frozenset[str]:
+    """The ways (≥ and/or ≤) the value's own comparator words point, even when they
+    contradict each other: 「≥90%」 → {≥}, 「＜0.9%以上」 → {≥, ≤}, 「＝100%」 → {}."""
+    if value.comparator in (GE, GT):
+        return frozenset({GE})
+    if value.comparator in (LE, LT):
+        return frozenset({LE})
+    return frozenset(_directions(value.comparator_source)) if value.comparator_source else frozenset()
 
 
 def _directions(source: str) -> set[str]:
@@ -814,13 +832,14 @@ def _band_target(band: Band) -> str | None:
     return None
 
 
-def suggest(value: IndicatorValue, name: str = "") -> str | None:
+def suggest(value: IndicatorValue, name: str = "", level1: str = "") -> str | None:
     """A concrete single target to offer instead of the value, or ``None``.
 
-    - no comparator (「78个」, 「2亿元」): ≥ in front, or ≤ when the 三级 ``name`` marks a
-      反向 indicator (:data:`REVERSE_NAME_WORDS`, e.g. 成本, 调整, 时间, 控制率). ＝ is never
-      guessed, except for 100%: a rate cannot beat 100%, so 「100%」 → 「＝100%」;
-    - ≥100% / ＞100% (「≥100百分比」) → 「＝100%」;
+    - no comparator (「78个」, 「2亿元」): the indicator's :func:`direction` in front: ≥, or ≤
+      for a 反向 indicator (e.g. 成本, 调整, 时间, 控制率, anything under 成本指标 ``level1``).
+      ＝ is never guessed, except for 100%: a rate cannot beat 100%, so 「100%」 → 「＝100%」
+      (「资金在规定时间内下达率 100%」 → 「＝100%」: a rate of something done is 正向);
+    - ≥100% / ＞100% (「≥100百分比」), or more for a rate that cannot exceed 100% → 「＝100%」;
     - a graded rubric → the best-graded band as a target: 「≥10次」 for the seed;
     - a comparator written in another notation (「>=90%」, 「95%以上」) → the normal form;
     - a malformed comparator pointing one way only (「=>=90%」) → that way (「≥90%」).
@@ -844,9 +863,11 @@ def suggest(value: IndicatorValue, name: str = "") -> str | None:
             return None
         comparator = directions.pop()
     elif comparator is None:
-        comparator = _direction(name)
+        comparator = direction(name, level1)
 
-    if value.is_percent and value.number == 100 and comparator in (GE, GT):
+    if value.is_percent and comparator in (GE, GT) and (
+        value.number == 100 or value.number > 100 and is_bounded_rate(name)
+    ):
         return f"{EQ}100%"
     fixed = _quantity_text(comparator, value.number, value.multiplier, value.unit)
     if value.comparator is not None and not value.problems:

@@ -1,25 +1,43 @@
 """Engine replies as Slack messages (Block Kit). Pure functions: no Slack calls.
 
-Slack's limits: a section's text at most 3,000 characters, a button's label 75 and its value
-2,000, 25 elements per actions block, 50 blocks per message
-(https://docs.slack.dev/reference/block-kit/blocks).
+Text that comes from people or from the engine (which echoes what people typed) goes into
+``plain_text`` objects only, with ``emoji`` off: Slack shows it as typed — ``*``, ``_``, ``~`` and
+backticks format nothing, ``<!channel>`` pings no one, ``<https://…|x>`` is no link, ``:tada:`` stays
+text. ``mrkdwn`` carries only the app's own markup (a mention of who chose, a date token), and
+any text inside it is escaped (``&``, ``<``, ``>``).
+
+Slack's limits (https://docs.slack.dev/reference/block-kit/blocks and the validators in
+``slack_sdk.models.blocks``): a text object at most 3,000 characters, a button's label 75, its
+value 2,000, an action_id 255, 25 elements per actions block, 10 per context block, 50 blocks per
+message; and about 12,000 characters of text in all of a message's blocks together
+(``msg_blocks_too_long``). A message here carries at most :data:`MESSAGE_TEXT_BUDGET`, half of that:
+a longer reply is a summary, then parts (:mod:`handlers.long_text`), and the whole text as a file.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.types import Choice, Reply
+from handlers.long_text import clip, line_chunks, split_long_text, utf16_len
 from handlers.slack_text import escape
+from handlers.texts import text as say
 
 SECTION_LIMIT = 3000
 LABEL_LIMIT = 75
 VALUE_LIMIT = 2000
 BUTTONS_PER_BLOCK = 25
-#: Sections per message; the rest of the 50 blocks is left for the buttons and a later note.
-SECTIONS_PER_MESSAGE = 45
+#: At most this many buttons for one reply (two actions blocks).
+MAX_BUTTONS = 2 * BUTTONS_PER_BLOCK
+#: Text in one message's blocks, all counted: well under Slack's ~12,000.
+MESSAGE_TEXT_BUDGET = 6000
+#: A long reply's parts, each one message (the rest of the budget is its "2/7" line).
+PART_TEXT_LIMIT = 5000
+#: A long reply's summary (its first lines).
+SUMMARY_LIMIT = 1500
 #: The top-level text is the notification and screen-reader text, not what is shown.
 FALLBACK_LIMIT = 3000
 
@@ -39,60 +57,64 @@ class Message:
     blocks: list[Block] = field(default_factory=list)
 
 
-def mrkdwn(text: str) -> dict[str, Any]:
-    """A text object shown as given (``text`` must already be escaped)."""
-    return {"type": "mrkdwn", "text": text, "verbatim": True}
+@dataclass(frozen=True)
+class Layout:
+    """How one engine reply is posted: its first message; for a long reply, the parts that
+    follow it (in the first message's thread, or after it in a thread) and the whole text, to
+    attach as a file."""
+
+    first: Message
+    parts: tuple[Message, ...] = ()
+    attachment: str | None = None
+    attachment_name: str = ""
 
 
-def section(escaped: str) -> Block:
-    return {"type": "section", "text": mrkdwn(escaped)}
+def plain(text: str, limit: int = SECTION_LIMIT) -> dict[str, Any]:
+    """A text object shown exactly as given (cut to ``limit`` characters)."""
+    return {"type": "plain_text", "text": clip(text, limit) or " ", "emoji": False}
 
 
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def mrkdwn(markup: str) -> dict[str, Any]:
+    """A text object for the app's own markup (any text in it already escaped)."""
+    return {"type": "mrkdwn", "text": clip(markup, SECTION_LIMIT), "verbatim": True}
 
 
-def text_chunks(escaped: str, limit: int = SECTION_LIMIT) -> list[str]:
-    """Escaped text in pieces of at most ``limit`` characters, cut between lines where it can
-    and never inside an entity such as ``&amp;``."""
-    chunks: list[str] = []
-    current = ""
-    for line in escaped.split("\n"):
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) <= limit:
-            current = candidate
-            continue
-        if current:
-            chunks.append(current)
-        while len(line) > limit:
-            cut = _safe_cut(line, limit)
-            chunks.append(line[:cut])
-            line = line[cut:]
-        current = line
-    if current.strip():
-        chunks.append(current)
-    return chunks
+def section(text: str) -> Block:
+    """A section showing ``text`` as given (cut to fit)."""
+    return {"type": "section", "text": plain(text)}
 
 
-def _safe_cut(line: str, limit: int) -> int:
-    amp = line.rfind("&", max(0, limit - 5), limit)
-    if amp != -1 and ";" not in line[amp:limit]:
-        return amp or limit
-    return limit
+def context(*elements: dict[str, Any]) -> Block:
+    return {"type": "context", "elements": list(elements[:10])}
 
 
-def choice_blocks(choices: tuple[Choice, ...] | list[Choice]) -> list[Block]:
+def fallback(text: str) -> str:
+    """A message's top-level text: what notifications show (escaped, cut to fit)."""
+    return escape(clip(text, FALLBACK_LIMIT)) or " "
+
+
+def text_chunks(text: str, limit: int = SECTION_LIMIT) -> list[str]:
+    """``text`` in pieces of at most ``limit`` characters, cut between lines where it can."""
+    return line_chunks(text, limit)
+
+
+def button(label: str, action_id: str, value: str, *, style: str | None = None) -> Block:
+    b: Block = {"type": "button", "action_id": action_id, "value": value,
+                "text": plain(label or "…", LABEL_LIMIT)}
+    if style:
+        b["style"] = style
+    return b
+
+
+def usable_choices(choices: Sequence[Choice]) -> list[tuple[int, Choice]]:
+    """The choices that can be buttons (numbered as in the reply): a value Slack accepts."""
+    usable = [(n, c) for n, c in enumerate(choices) if c.value and len(c.value) <= VALUE_LIMIT]
+    return usable[:MAX_BUTTONS]
+
+
+def choice_blocks(choices: Sequence[Choice]) -> list[Block]:
     """Buttons, one per choice: the value is the choice's value, action_ids are unique."""
-    buttons = []
-    for n, choice in enumerate(choices):
-        if not choice.value or len(choice.value) > VALUE_LIMIT:
-            continue  # cannot be a button; the person can still type the label
-        buttons.append({
-            "type": "button",
-            "action_id": f"{CHOICE_ACTION_PREFIX}{n}",
-            "text": {"type": "plain_text", "text": clip(choice.label, LABEL_LIMIT) or "…", "emoji": True},
-            "value": choice.value,
-        })
+    buttons = [button(c.label, f"{CHOICE_ACTION_PREFIX}{n}", c.value) for n, c in usable_choices(choices)]
     return [
         {"type": "actions", "block_id": f"{CHOICES_BLOCK_ID}_{i // BUTTONS_PER_BLOCK}",
          "elements": buttons[i: i + BUTTONS_PER_BLOCK]}
@@ -100,32 +122,69 @@ def choice_blocks(choices: tuple[Choice, ...] | list[Choice]) -> list[Block]:
     ]
 
 
-def reply_messages(reply: Reply) -> list[Message]:
-    """One engine reply as one message (or several, when the text is very long)."""
-    escaped = escape(reply.text)
-    chunks = text_chunks(escaped)
+def block_text_length(blocks: Sequence[Block]) -> int:
+    """Characters of text the blocks carry, all text objects counted (Slack's ~12,000 limit)."""
+    total = 0
+
+    def walk(value: Any) -> None:
+        nonlocal total
+        if isinstance(value, dict):
+            if value.get("type") in ("plain_text", "mrkdwn") and isinstance(value.get("text"), str):
+                total += utf16_len(value["text"])
+                return
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(list(blocks))
+    return total
+
+
+def is_long(reply: Reply) -> bool:
+    """Whether the reply needs more than one message (then: summary, parts, file)."""
+    labels = sum(min(utf16_len(c.label), LABEL_LIMIT) for _, c in usable_choices(reply.choices))
+    return utf16_len(reply.text) + labels > MESSAGE_TEXT_BUDGET
+
+
+def reply_layout(reply: Reply, lang: str = "zh", *, in_thread: bool = False) -> Layout | None:
+    """One engine reply as messages; None when there is nothing to show.
+
+    A reply that fits is one message (its text, then its buttons). A long one is a summary
+    (its first lines, a note saying where the rest is, the buttons), then parts of at most
+    :data:`PART_TEXT_LIMIT` characters, each numbered, and the whole text as a file.
+    ``in_thread`` says the conversation already is a thread (the parts follow the summary in
+    it); otherwise they go in the summary's own thread.
+    """
     buttons = choice_blocks(reply.choices)
-    if not chunks and not buttons:
-        return []  # nothing to show
-    groups = [chunks[i: i + SECTIONS_PER_MESSAGE] for i in range(0, len(chunks), SECTIONS_PER_MESSAGE)]
-    if not groups:
-        groups = [[]]
-    messages = []
-    for n, group in enumerate(groups):
-        blocks = [section(chunk) for chunk in group]
-        if n == len(groups) - 1:
-            blocks += buttons
-        shown = "\n".join(group) or "  ".join(escape(c.label) for c in reply.choices) or " "
-        messages.append(Message(clip(shown, FALLBACK_LIMIT), blocks))
-    return messages
+    if not is_long(reply):
+        chunks = text_chunks(reply.text)
+        if not chunks and not buttons:
+            return None
+        shown = reply.text if chunks else "  ".join(c.label for c in reply.choices)
+        return Layout(Message(fallback(shown), [section(c) for c in chunks] + buttons))
+    summary, parts = split_long_text(reply.text, PART_TEXT_LIMIT, SUMMARY_LIMIT)
+    name = say(lang, "long_file")
+    note = say(lang, "long_below" if in_thread else "long_in_thread", n=len(parts), file=name)
+    first = Message(fallback(summary),
+                    [section(c) for c in text_chunks(summary)] + [context(mrkdwn(escape(note)))] + buttons)
+    numbered = tuple(
+        Message(fallback(part), [context(mrkdwn(f"{n}/{len(parts)}"))] + [section(c) for c in text_chunks(part)])
+        for n, part in enumerate(parts, 1)
+    )
+    return Layout(first, numbered, reply.text, name)
+
+
+def reply_messages(reply: Reply, lang: str = "zh", *, in_thread: bool = False) -> list[Message]:
+    """Every message a reply is posted as, in order (the file of a long reply aside)."""
+    layout = reply_layout(reply, lang, in_thread=in_thread)
+    return [] if layout is None else [layout.first, *layout.parts]
 
 
 def chosen_blocks(blocks: list[Block], label: str, user_id: str) -> list[Block]:
     """A message's blocks once a choice was made: the buttons give way to who chose what."""
     kept = [b for b in blocks
             if not (b.get("type") == "actions" and str(b.get("block_id", "")).startswith(CHOICES_BLOCK_ID))]
-    kept.append({
-        "type": "context",
-        "elements": [mrkdwn(f"✅ <@{user_id}> → {escape(clip(label, 200))}")],
-    })
+    kept.append(context(mrkdwn(f"✅ <@{user_id}> →"), plain(label, 200)))
     return kept

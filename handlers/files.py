@@ -14,13 +14,9 @@ from handlers.download import DownloadError, download
 from handlers.outbox import SLACK_FAILURES, failure_reason, post_reply
 from handlers.places import Place
 from handlers.settings import Settings
-from handlers.slack_text import escape
 from handlers.texts import text
 
 log = logging.getLogger(__name__)
-
-#: Lines of an export reply that make up the upload's one-line comment (file, then summary).
-COMMENT_LINES = 2
 
 
 class FileProblem(Exception):
@@ -35,8 +31,23 @@ def file_name(file: Mapping[str, Any]) -> str:
     return str(file.get("name") or file.get("title") or file.get("id") or "file")
 
 
-def fetch(settings: Settings, file: Mapping[str, Any], token: str, lang: str) -> Attachment:
+def described(client: WebClient, file: Mapping[str, Any], lang: str) -> Mapping[str, Any]:
+    """The file as Slack describes it. A file shared from another organisation (Slack Connect)
+    arrives with little more than its id and ``"file_access": "check_file_info"``: files.info
+    tells the rest (its download address among it)."""
+    if file.get("url_private_download") or not file.get("id"):
+        return file
+    try:
+        info = client.files_info(file=str(file["id"])).get("file")
+    except SLACK_FAILURES as e:
+        log.warning("files.info for %s failed: %s", file.get("id"), e)
+        raise FileProblem(text(lang, "file_info", name=file_name(file), detail=failure_reason(e))) from None
+    return info if isinstance(info, Mapping) else file
+
+
+def fetch(settings: Settings, client: WebClient, file: Mapping[str, Any], token: str, lang: str) -> Attachment:
     """The shared file as an engine attachment; :class:`FileProblem` when it cannot be had."""
+    file = described(client, file, lang)
     name = file_name(file)
     size = file.get("size")
     try:
@@ -54,18 +65,11 @@ def fetch(settings: Settings, file: Mapping[str, Any], token: str, lang: str) ->
     return Attachment(name, data)
 
 
-def split_comment(reply_text: str) -> tuple[str, str]:
-    """An export reply as the upload's one-line comment and the rest (the open errors)."""
-    lines = reply_text.split("\n")
-    head = "  ".join(line.strip() for line in lines[:COMMENT_LINES] if line.strip())
-    return head, "\n".join(lines[COMMENT_LINES:]).strip()
-
-
 def send_file(client: WebClient, place: Place, reply: Reply, lang: str) -> None:
-    """Upload the reply's workbook with a one-line comment; the rest of the reply (what is
-    still open, any buttons) follows as a message. If the upload fails, the person is told."""
+    """Upload the reply's workbook, then post the reply itself (which file it is, what is
+    still open, any buttons) as a message: text from the engine is never put in mrkdwn, and an
+    upload's comment is mrkdwn. If the upload fails, the person is told."""
     assert reply.file is not None
-    comment, rest = split_comment(reply.text)
     try:
         client.files_upload_v2(
             channel=place.channel,
@@ -73,12 +77,10 @@ def send_file(client: WebClient, place: Place, reply: Reply, lang: str) -> None:
             file=reply.file.data,
             filename=reply.file.name,
             title=reply.file.title or reply.file.name,
-            initial_comment=escape(comment),
         )
     except SLACK_FAILURES as e:
         log.error("upload of %s to %s failed: %s", reply.file.name, place.channel, e)
         failed = text(lang, "upload_failed", name=reply.file.name, error=failure_reason(e))
-        post_reply(client, place, Reply(f"{reply.text}\n\n{failed}", reply.choices))
+        post_reply(client, place, Reply(f"{reply.text}\n\n{failed}", reply.choices), lambda: lang)
         return
-    if rest or reply.choices:
-        post_reply(client, place, Reply(rest, reply.choices))
+    post_reply(client, place, Reply(reply.text, reply.choices), lambda: lang)

@@ -1,8 +1,9 @@
 """Global middleware: drop what is not for us, process each event once, clean up on failure.
 
-* Messages from bots (other than us: Bolt drops our own) and message subtypes that are not
-  something a person said (edits, deletions, joins…) are acknowledged with 200 and ignored —
-  never left unmatched, which would answer 404 and make Slack retry.
+* Every request is routed once (:mod:`handlers.routing`). Noise — other bots' messages, our
+  own, joins and other subtypes, channel chatter, a mention's duplicate message event — is
+  acknowledged with 200 and dropped: never left unmatched, which would answer 404 and make
+  Slack retry.
 * A typed message is applied by the engine at most once (it records the event as applied in
   the turn's own transaction and checks that under the conversation's lock), so it needs no
   claim here. Every other event_id is claimed in the database before it is processed, so a duplicate delivery is
@@ -23,12 +24,11 @@ from typing import Any
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 
 from bot.store import Store, StoreError
-from handlers.early import is_typed_message
+from handlers.routing import route_of
+from handlers.routing_logic import Kind
 
 log = logging.getLogger(__name__)
 
-#: Message subtypes that are something a person said.
-SAID_SUBTYPES = (None, "file_share", "thread_broadcast")
 #: Context key holding the event id this request claimed.
 CLAIMED = "declbot_claimed_event"
 #: Claims older than this are deleted (Slack retries within minutes).
@@ -36,25 +36,16 @@ CLAIM_TTL = timedelta(days=1)
 PRUNE_EVERY_SECONDS = 3600.0
 
 
-def is_noise(body: dict[str, Any]) -> bool:
-    """An event no listener should act on: another bot's message, or an edit, deletion…"""
-    if body.get("type") != "event_callback":
-        return False
-    event = body.get("event") or {}
-    if event.get("type") not in ("message", "app_mention"):
-        return False
-    if event.get("bot_id") or event.get("subtype") == "bot_message":
-        return True
-    return event.get("type") == "message" and (
-        event.get("subtype") not in SAID_SUBTYPES or not event.get("user")
-    )
+def drop_noise(store: Store) -> Callable[..., BoltResponse | None]:
+    def drop(body: dict[str, Any], context: BoltContext, next: Callable[[], None]) -> BoltResponse | None:
+        route = route_of(store, body, context)
+        if route.kind is Kind.NOISE:
+            log.debug("dropped: %s", route.reason)
+            return BoltResponse(status=200, body="")
+        next()
+        return None
 
-
-def ignore_noise(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:
-    if is_noise(body):
-        return BoltResponse(status=200, body="")
-    next()
-    return None
+    return drop
 
 
 class EventClaims:
@@ -67,7 +58,7 @@ class EventClaims:
     def dedupe(self, body: dict[str, Any], request: BoltRequest, context: BoltContext,
                next: Callable[[], None]) -> BoltResponse | None:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not is_typed_message(body):
+        if event_id and route_of(self.store, body, context).kind is not Kind.TEXT:
             retry = request.headers.get("x-slack-retry-num", [None])[0]
             try:
                 first = self.store.claim_event(event_id, retry=bool(retry))
@@ -107,6 +98,6 @@ class EventClaims:
 
 def register(app: App, store: Store) -> None:
     claims = EventClaims(store)
-    app.use(ignore_noise)
+    app.use(drop_noise(store))
     app.use(claims.dedupe)
     app.error(claims.on_error)

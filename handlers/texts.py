@@ -19,6 +19,9 @@ TEXTS: dict[str, tuple[str, str]] = {
                   "Downloading '{name}' failed (HTTP {detail}). Please upload it again later."),
     "file_network": ("下载文件「{name}」失败（{detail}）。请稍后再上传一次。",
                      "Downloading '{name}' failed ({detail}). Please upload it again later."),
+    "file_info": ("无法从 Slack 取得文件「{name}」的下载信息（{detail}），请稍后再上传一次。",
+                  "Could not get the details of '{name}' from Slack ({detail}); please upload it "
+                  "again later."),
     "file_one_at_a_time": ("一次只读取一个文件，已读取「{name}」。",
                            "One file at a time: read '{name}'."),
     # --- replies out -------------------------------------------------------------------------
@@ -31,6 +34,26 @@ TEXTS: dict[str, tuple[str, str]] = {
                     "请先说「进度」看看，不要直接重发。",
                     "Sorry, the reply could not be sent in full (Slack error: {error}). Your message "
                     "may already have been recorded: say 'status' to check before sending it again."),
+    # A reply too long for one message: a summary, then its parts, and the whole as a file.
+    "long_in_thread": ("内容较长：其余 {n} 部分发在这条消息的讨论串里，全文另附文件「{file}」。",
+                       "This is long: the other {n} parts are in this message's thread, and the whole "
+                       "text is attached as '{file}'."),
+    "long_below": ("内容较长：其余 {n} 部分接着发在下面，全文另附文件「{file}」。",
+                   "This is long: the other {n} parts follow below, and the whole text is attached "
+                   "as '{file}'."),
+    "long_file": ("declbot-全文.txt", "declbot-full-text.txt"),
+    "long_file_failed": ("全文文件没能上传（{error}），内容都已分条发出。",
+                         "The whole-text file could not be uploaded ({error}); all of it was sent in "
+                         "the messages."),
+    # --- edits and deletions ---------------------------------------------------------------
+    "edit_not_taken": ("修改消息不会被采用：我处理的是原来的「{original}」，它仍然有效。要更改回答，请直接发送新的回答；"
+                       "要撤回，请说「撤销」。",
+                       "Edits are not taken: I acted on the original '{original}', and it stands. To change "
+                       "an answer, send the new one; to take it back, say 'undo'."),
+    "deletion_not_taken": ("删除消息不会撤回已记录的回答；要撤回请说「撤销」。（删除的是「{original}」）",
+                           "Deleting a message does not withdraw the recorded answer; to take it back, say "
+                           "'undo'. (Deleted: '{original}')"),
+    "edit_no_text": ("没有文字的消息", "a message without text"),
     # --- slash command -----------------------------------------------------------------------
     "command_usage": ("用法：/declbot new（新建草稿）| status（进度）| check（检查）| export（导出表格）| help（帮助）",
                       "Usage: /declbot new | status | check | export | help"),
@@ -45,10 +68,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "home_none": ("还没有草稿。发一条私信给我，或使用 /declbot new 开始。",
                   "No drafts yet. Send me a direct message, or use /declbot new, to start."),
     "home_count": ("共 {n} 份草稿（最近修改的在前）。", "{n} drafts, most recently changed first."),
+    "home_shared_title": ("讨论串中的共享草稿", "Shared drafts of threads"),
+    "home_shared_count": ("你参与过的讨论串里有 {n} 份共享草稿（讨论串里每个人都可以编辑）。",
+                          "{n} shared drafts of threads you took part in (everyone in the thread may edit them)."),
     "home_more": ("还有 {n} 份较早的草稿，说「草稿」查看全部。", "{n} older drafts not shown; say 'drafts' to list all."),
     "home_updated": ("更新于 {at}", "updated {at}"),
     "home_complete": ("✅ 表格完整", "✅ complete"),
     "home_incomplete": ("✏️ 尚不完整", "✏️ not complete"),
+    "home_unchecked": ("🕓 修改后尚未检查", "🕓 not checked since it changed"),
     "home_counts": ("{error} 个错误，{warning} 个警告，{info} 个提示",
                     "{error} errors, {warning} warnings, {info} notes"),
     "home_continue": ("继续填写", "Continue"),

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
@@ -18,7 +18,7 @@ from handlers import files
 from handlers.deps import Deps
 from handlers.outbox import SLACK_FAILURES, failure_reason, notify, post_reply
 from handlers.places import Place
-from handlers.slack_text import typed_text
+from handlers.routing_logic import Route
 from handlers.texts import text as say_text
 
 log = logging.getLogger(__name__)
@@ -41,15 +41,16 @@ def opening_text(deps: Deps, place: Place, text: str) -> str:
 def deliver(deps: Deps, client: WebClient, place: Place, user: str, replies: Sequence[Reply]) -> bool:
     """Post the replies in order (a workbook as an upload); on a Slack failure that the retry
     handlers could not overcome, stop and tell the person. True when all were delivered."""
+    lang = functools.cache(lambda: deps.lang(user))  # a database read most deliveries skip
     for reply in replies:
         try:
             if reply.file is not None:
-                files.send_file(client, place, reply, deps.lang(user))
+                files.send_file(client, place, reply, lang())
             else:
-                post_reply(client, place, reply)
+                post_reply(client, place, reply, lang)
         except SLACK_FAILURES as e:
             log.error("reply to %s not delivered: %s", place.conversation, e)
-            notify(client, place, say_text(deps.lang(user), "post_failed", error=failure_reason(e)))
+            notify(client, place, say_text(lang(), "post_failed", error=failure_reason(e)))
             return False
     return True
 
@@ -77,39 +78,21 @@ def take_turn(
         raise
 
 
-def converse(
-    deps: Deps,
-    client: WebClient,
-    place: Place,
-    user: str,
-    text: str,
-    shared_files: Sequence[Mapping[str, Any]] | None,
-    token: str,
-    *,
-    event_id: str | None = None,
-    order_key: str | None = None,
-) -> bool:
-    """A message someone sent: its first file (downloaded, then read by the engine), else its
-    text."""
-    if not shared_files:
-        return take_turn(deps, client, place, user, text=opening_text(deps, place, text),
-                         event_id=event_id, order_key=order_key)
+def converse(deps: Deps, client: WebClient, context: BoltContext, route: Route,
+             event_id: str | None) -> bool:
+    """What a person shared in a conversation (its first file, downloaded, then read by the
+    engine), or typed when the turn was not applied before the acknowledgement."""
+    assert route.place is not None
+    place, user = route.place, route.user
+    if not route.files:
+        return take_turn(deps, client, place, user, text=opening_text(deps, place, route.text),
+                         event_id=event_id, order_key=route.ts)
     lang = deps.lang(user)
-    first = shared_files[0]
-    if len(shared_files) > 1:
+    first = route.files[0]
+    if len(route.files) > 1:
         notify(client, place, say_text(lang, "file_one_at_a_time", name=files.file_name(first)))
     try:
-        attachment = files.fetch(deps.settings, first, token, lang)
+        attachment = files.fetch(deps.settings, client, first, context.bot_token or deps.settings.bot_token, lang)
     except files.FileProblem as problem:
         return notify(client, place, problem.message)
-    return take_turn(deps, client, place, user, file=attachment, event_id=event_id, order_key=order_key)
-
-
-def converse_event(deps: Deps, client: WebClient, context: BoltContext, place: Place,
-                   event: Mapping[str, Any], event_id: str | None) -> bool:
-    """A message or mention event of a conversation: what the person typed or shared."""
-    return converse(
-        deps, client, place, event["user"], typed_text(event.get("text") or "", context.bot_user_id),
-        event.get("files"), context.bot_token or deps.settings.bot_token,
-        event_id=event_id, order_key=event.get("ts"),
-    )
+    return take_turn(deps, client, place, user, file=attachment, event_id=event_id, order_key=route.ts)

@@ -3,8 +3,14 @@
 Point the app at it with SLACK_API_URL=fake.base_url. It records every call, keeps the
 messages posted and updated, the Home views published and the files uploaded through the
 three steps of files_upload_v2, serves file downloads at /files/<id>/<name> (Slack's HTML login
-page when the Bearer token is missing, or on request), takes response_url posts at /respond/…,
-and can be told to fail a method (HTTP 429 with Retry-After, HTTP 500, or a Slack error).
+page when the Bearer token is missing, or on request) and their descriptions through
+files.info, takes response_url posts at /respond/…, and can be told to fail a method (HTTP 429
+with Retry-After, HTTP 500, or a Slack error).
+
+It refuses what Slack refuses (:mod:`tests.slack_limits`): a message or view over Block Kit's
+limits gets Slack's answer (``invalid_blocks``, ``msg_too_long``, ``msg_blocks_too_long``,
+``invalid_arguments``) and is not kept; every refusal is also listed in :attr:`FakeSlack.refused`,
+which the test fixtures require to be empty at the end of a test.
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
+
+from tests.slack_limits import Refusal, message_refusal, view_refusal
 
 BOT_USER = "UBOT"
 BOT_ID = "BBOT"
@@ -44,24 +52,41 @@ class Message:
     thread_ts: str | None = None
     updates: int = 0
 
-    def shown(self) -> str:
-        """What a person reads: the sections' and contexts' text, entities decoded."""
+    def shown(self, *, with_context: bool = True) -> str:
+        """What a person reads: the sections', headers' (and contexts') text as Slack shows it."""
         parts = []
         for block in self.blocks:
-            if block.get("type") == "section":
-                parts.append(block["text"]["text"])
-            elif block.get("type") == "context":
-                parts += [e.get("text", "") for e in block.get("elements", [])]
-        raw = "\n".join(parts) if parts else self.text
-        return raw.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+            if block.get("type") in ("section", "header"):
+                parts.append(shown_text(block["text"]))
+            elif block.get("type") == "context" and with_context:
+                parts.append(" ".join(shown_text(e) for e in block.get("elements", [])))
+        return "\n".join(parts) if parts else unescape(self.text)
+
+    def body(self) -> str:
+        """The message's text without its context lines (a long reply's "2/7", a note)."""
+        return self.shown(with_context=False)
 
     def buttons(self) -> list[dict[str, Any]]:
         return [e for b in self.blocks if b.get("type") == "actions" for e in b.get("elements", [])]
 
     def button(self, value: str) -> dict[str, Any]:
-        found = [b for b in self.buttons() if b.get("value") == value]
+        """The button with this value (a question's own buttons carry its id: "year:skip~2"
+        is found as "year:skip")."""
+        found = [b for b in self.buttons() if b.get("value") == value
+                 or str(b.get("value", "")).rpartition("~")[0] == value]
         assert found, f"no button {value!r}; buttons: {[b.get('value') for b in self.buttons()]}"
         return found[0]
+
+
+def unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def shown_text(obj: dict[str, Any]) -> str:
+    """A text object as Slack shows it: plain_text as it is, mrkdwn with its entities decoded."""
+    if obj.get("type") == "mrkdwn":
+        return unescape(obj.get("text", ""))
+    return obj.get("text", "")
 
 
 @dataclass
@@ -92,6 +117,7 @@ class Hosted:
     login_page: bool = False
     redirect: str | None = None
     fetches: list[dict[str, str]] = field(default_factory=list)
+    info: dict[str, Any] = field(default_factory=dict)  # what files.info describes
 
 
 class FakeSlack:
@@ -117,7 +143,10 @@ class FakeSlack:
             self.failures: dict[str, Failure] = {}
             self.delays: dict[str, float] = {}
             self.files: dict[str, Hosted] = {}
+            self.refused: list[tuple[str, Refusal]] = []
+            self.modals: list[dict[str, Any]] = []
             self._ts = 0
+            self._views = 0
 
     def fail(self, method: str, *, status: int = 429, times: int = 1, retry_after: int = 0,
              error: str | None = None) -> None:
@@ -131,17 +160,23 @@ class FakeSlack:
 
     def host_file(self, name: str, data: bytes, *, login_page: bool = False, redirect: str | None = None,
                   content_type: str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                  size: int | None = None) -> dict[str, Any]:
-        """Serve a file, and return it as Slack describes it in a message's ``files``."""
+                  size: int | None = None, check_file_info: bool = False) -> dict[str, Any]:
+        """Serve a file, and return it as Slack describes it in a message's ``files``.
+
+        ``check_file_info``: as a file shared from another organisation (Slack Connect) arrives —
+        its id and ``"file_access": "check_file_info"`` only; files.info tells the rest."""
         with self._lock:
             file_id = f"F{len(self.files) + 1:08d}"
-            self.files[file_id] = Hosted(data, content_type, login_page, redirect)
-        return {
-            "id": file_id, "name": name, "title": name, "mimetype": content_type,
-            "filetype": name.rsplit(".", 1)[-1], "size": len(data) if size is None else size,
-            "url_private": f"{self.origin}/files-pri/{file_id}/{quote(name)}",
-            "url_private_download": f"{self.origin}/files/{file_id}/download/{quote(name)}",
-        }
+            info = {
+                "id": file_id, "name": name, "title": name, "mimetype": content_type,
+                "filetype": name.rsplit(".", 1)[-1], "size": len(data) if size is None else size,
+                "url_private": f"{self.origin}/files-pri/{file_id}/{quote(name)}",
+                "url_private_download": f"{self.origin}/files/{file_id}/download/{quote(name)}",
+            }
+            self.files[file_id] = Hosted(data, content_type, login_page, redirect, info=info)
+        if check_file_info:
+            return {"id": file_id, "mode": "file_access", "file_access": "check_file_info"}
+        return dict(info)
 
     def close(self) -> None:
         self.server.shutdown()
@@ -200,7 +235,20 @@ class FakeSlack:
             failure.times -= 1
             return failure
 
+    def _refusal(self, method: str, p: dict[str, Any]) -> Refusal | None:
+        """What Slack would refuse in these arguments (its Block Kit and size limits)."""
+        if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
+            return message_refusal(p.get("text"), _json(p.get("blocks")))
+        if method in ("views.publish", "views.open", "views.update", "views.push"):
+            return view_refusal(_json(p.get("view")))
+        return None
+
     def _api(self, method: str, p: dict[str, Any]) -> dict[str, Any]:
+        refusal = self._refusal(method, p)
+        if refusal is not None:
+            with self._lock:
+                self.refused.append((method, refusal))
+            return refusal.response()
         with self._lock:
             if method == "auth.test":
                 return {"ok": True, "url": "https://fake.slack.com/", "team": "Fake", "team_id": TEAM,
@@ -219,8 +267,21 @@ class FakeSlack:
                         return {"ok": True, "channel": m.channel, "ts": m.ts}
                 return {"ok": False, "error": "message_not_found"}
             if method == "views.publish":
-                self.views[p["user_id"]] = _json(p["view"])
-                return {"ok": True, "view": {"id": "V1", **self.views[p["user_id"]]}}
+                self._views += 1
+                user = p["user_id"]
+                view_id = (self.views.get(user) or {}).get("id") or f"VH{self._views:06d}"
+                self.views[user] = {**_json(p["view"]), "id": view_id, "hash": f"{self._views}.{view_id}"}
+                return {"ok": True, "view": self.views[user]}
+            if method in ("views.open", "views.push"):
+                self._views += 1
+                view = {**_json(p["view"]), "id": f"VM{self._views:06d}", "hash": f"{self._views}.m"}
+                self.modals.append(view)
+                return {"ok": True, "view": view}
+            if method == "files.info":
+                hosted = self.files.get(str(p.get("file", "")))
+                if hosted is None:
+                    return {"ok": False, "error": "file_not_found"}
+                return {"ok": True, "file": dict(hosted.info)}
             if method == "conversations.open":
                 user = str(p.get("users", "")).split(",")[0]
                 return {"ok": True, "channel": {"id": "D" + user.lstrip("U")}}

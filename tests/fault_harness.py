@@ -235,10 +235,11 @@ class Database:
         return self.hold("SELECT key FROM conversations WHERE key = :k FOR UPDATE", k=key)
 
     def form(self, owner: str) -> dict[str, Any] | None:
-        """The owner's most recently changed draft, as stored (form JSON)."""
+        """The header (every field but the task and indicator tables) of the owner's most
+        recently changed draft, as stored (JSON)."""
         with self.engine.connect() as conn:
             raw = conn.execute(
-                text("SELECT form_json FROM drafts WHERE owner = :o ORDER BY updated_at DESC, id DESC"),
+                text("SELECT header_json FROM drafts WHERE owner = :o ORDER BY updated_at DESC, id DESC"),
                 {"o": owner},
             ).scalar()
         return None if raw is None else json.loads(raw)

@@ -1,6 +1,7 @@
 """Fixtures for the Slack end-to-end tests (see tests.slack_harness).
 
-* ``slack``: the session's fake Slack Web API, emptied for each test.
+* ``slack``: the session's fake Slack Web API, emptied for each test. A test fails if the app
+  sent anything Slack would have refused (over Block Kit's limits: see tests.slack_limits).
 * ``served``: ``declbot serve --http`` (one gunicorn worker, a session-long subprocess on a SQLite
   file) with an :class:`~tests.slack_harness.Endpoint` to post to it.
 * ``in_process``: starts app instances in this process on a given database URL.
@@ -25,26 +26,33 @@ def fake_api() -> Iterator[FakeSlack]:
     fake.close()
 
 
+def assert_nothing_refused(fake: FakeSlack) -> None:
+    """Whatever a test did, the app never sent what Slack refuses."""
+    refused = [(method, r.error, r.messages[:3]) for method, r in fake.refused]
+    assert refused == [], f"Slack would have refused: {refused}"
+
+
 @pytest.fixture
-def slack(fake_api: FakeSlack) -> FakeSlack:
+def slack(fake_api: FakeSlack) -> Iterator[FakeSlack]:
     """The fake Slack Web API, emptied for this test."""
     fake_api.reset()
-    return fake_api
+    yield fake_api
+    assert_nothing_refused(fake_api)
 
 
 @pytest.fixture(scope="session")
 def served_process(fake_api: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeProcess]:
-    directory = tmp_path_factory.mktemp("served")
-    process = ServeProcess(fake_api, f"sqlite:///{directory / 'declbot.sqlite3'}", directory / "serve.log")
+    process = ServeProcess.on_sqlite(fake_api, tmp_path_factory.mktemp("served"))
     yield process
     process.stop()
 
 
 @pytest.fixture
-def served(served_process: ServeProcess, fake_api: FakeSlack) -> Endpoint:
+def served(served_process: ServeProcess, fake_api: FakeSlack) -> Iterator[Endpoint]:
     """``declbot serve --http`` (one gunicorn worker) and a fresh fake."""
     fake_api.reset()
-    return Endpoint(served_process.base, fake_api)
+    yield Endpoint(served_process.base, fake_api)
+    assert_nothing_refused(fake_api)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import select
 import socket
 import subprocess
 import sys
@@ -22,11 +23,11 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from slack_sdk.signature import SignatureVerifier
 
@@ -109,21 +110,27 @@ class Endpoint:
             if retry_num else None
         return self.post(json.dumps(body), "application/json", headers=headers, **kw)
 
-    def dm(self, user: str, text: str = "", *, files: list[dict[str, Any]] | None = None,
-           **kw: Any) -> Response:
+    def dm_message(self, user: str, text: str = "", *, files: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        """A direct message to the app, as the ``message`` event Slack sends."""
         ts = self.ts()
         event = {"type": "message", "channel_type": "im", "channel": dm_of(user), "user": user,
                  "text": slack_escape(text), "ts": ts, "event_ts": ts, "team": TEAM}
         if files:
             event.update(subtype="file_share", files=files)
-        return self.event(event, **kw)
+        return event
+
+    def dm(self, user: str, text: str = "", *, files: list[dict[str, Any]] | None = None,
+           **kw: Any) -> Response:
+        return self.event(self.dm_message(user, text, files=files), **kw)
 
     def channel_message(self, user: str, channel: str, text: str, *, thread_ts: str | None = None,
-                        mention: bool = False, ts: str | None = None) -> tuple[str, dict[str, Any]]:
-        """A message in a channel, as the ``message`` event Slack sends; (ts, event)."""
+                        mention: bool = False, ts: str | None = None,
+                        channel_type: str = "channel") -> tuple[str, dict[str, Any]]:
+        """A message in a channel (or a group DM: ``channel_type="mpim"``), as the ``message``
+        event Slack sends; (ts, event)."""
         ts = ts or self.ts()
         shown = (f"<@{BOT_USER}> " if mention else "") + slack_escape(text)
-        event = {"type": "message", "channel_type": "channel", "channel": channel, "user": user,
+        event = {"type": "message", "channel_type": channel_type, "channel": channel, "user": user,
                  "text": shown, "ts": ts, "event_ts": ts, "team": TEAM}
         if thread_ts:
             event["thread_ts"] = thread_ts
@@ -138,6 +145,25 @@ class Endpoint:
         if also_message_event:
             assert self.event(message).status == 200
         return ts, response
+
+    def edited(self, original: dict[str, Any], new_text: str) -> dict[str, Any]:
+        """Slack's ``message_changed`` event for the person editing a message they sent."""
+        keep = {k: original[k] for k in ("user", "ts", "thread_ts") if k in original}
+        before = {"type": "message", "text": original.get("text", ""), **keep}
+        after = {**before, "text": slack_escape(new_text), "edited": {"user": original["user"], "ts": self.ts()}}
+        ts = self.ts()
+        return {"type": "message", "subtype": "message_changed", "hidden": True, "channel": original["channel"],
+                "channel_type": original.get("channel_type", "im"), "ts": ts, "event_ts": ts,
+                "message": after, "previous_message": before}
+
+    def deleted(self, original: dict[str, Any]) -> dict[str, Any]:
+        """Slack's ``message_deleted`` event for the person deleting a message they sent."""
+        keep = {k: original[k] for k in ("user", "ts", "thread_ts", "files") if k in original}
+        ts = self.ts()
+        return {"type": "message", "subtype": "message_deleted", "hidden": True, "channel": original["channel"],
+                "channel_type": original.get("channel_type", "im"), "ts": ts, "event_ts": ts,
+                "deleted_ts": original["ts"],
+                "previous_message": {"type": "message", "text": original.get("text", ""), **keep}}
 
     def home_opened(self, user: str, tab: str = "home") -> Response:
         return self.event({"type": "app_home_opened", "user": user, "channel": dm_of(user), "tab": tab,
@@ -165,14 +191,22 @@ class Endpoint:
                          "text": button["text"], "value": button["value"], "action_ts": self.ts()}],
         })
 
-    def click_home(self, user: str, action_id: str, value: str) -> Response:
-        return self.interact({
+    def home_click(self, user: str, action_id: str, value: str) -> dict[str, Any]:
+        """The payload of a click on the person's Home tab as last published (its view id and
+        hash: two clicks on the same rendering carry the same hash)."""
+        view = self.fake.views.get(user) or {"id": "VNONE", "hash": "0.none"}
+        return {
             "type": "block_actions", "team": {"id": TEAM}, "user": {"id": user, "team_id": TEAM},
             "api_app_id": "A0DECLBOT", "token": "legacy", "trigger_id": unique("trig."),
-            "container": {"type": "view", "view_id": "V1"}, "view": {"id": "V1", "type": "home"},
+            "container": {"type": "view", "view_id": view["id"]},
+            "view": {"id": view["id"], "hash": view["hash"], "type": "home",
+                     "blocks": view.get("blocks", [])},
             "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value,
                          "text": {"type": "plain_text", "text": value}, "action_ts": self.ts()}],
-        })
+        }
+
+    def click_home(self, user: str, action_id: str, value: str) -> Response:
+        return self.interact(self.home_click(user, action_id, value))
 
     def command(self, user: str, text: str, channel: str = "C0GENERAL") -> Response:
         return self.post(urlencode({
@@ -201,6 +235,62 @@ class Endpoint:
         )
 
 
+@dataclass
+class Streamed:
+    """The answer to a request whose body was streamed: status, body, and how much of the body
+    had been sent when the answer came."""
+
+    status: int
+    body: bytes
+    sent: int
+
+
+def stream_post(base: str, path: str, headers: dict[str, str], chunks: Iterable[bytes],
+                timeout: float = 30.0) -> Streamed:
+    """POST a body piece by piece over a raw socket, as curl does: stop sending as soon as the
+    server answers (a server refusing a body answers before it has read it all, then closes).
+    Without a Content-Length in ``headers`` the body is sent chunked."""
+    host, port = urlsplit(base).hostname or "127.0.0.1", urlsplit(base).port or 80
+    chunked = not any(k.lower() == "content-length" for k in headers)
+    head = f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\n" + "".join(
+        f"{k}: {v}\r\n" for k, v in {**headers, **({"Transfer-Encoding": "chunked"} if chunked else {})}.items())
+    sent = 0
+    with socket.create_connection((host, port), timeout=timeout) as sock:
+        sock.sendall(head.encode("latin-1") + b"\r\n")
+        try:
+            for chunk in chunks:
+                if select.select([sock], [], [], 0)[0]:
+                    break  # answered already
+                sock.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk)
+                sent += len(chunk)
+            else:
+                if chunked:
+                    sock.sendall(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # closed on us: its answer is waiting to be read
+        raw = b""
+        try:
+            while b"\r\n\r\n" not in raw or len(raw) < _answer_length(raw):
+                data = sock.recv(65536)
+                if not data:
+                    break
+                raw += data
+        except ConnectionResetError:
+            pass
+    status_line, _, rest = raw.partition(b"\r\n")
+    assert status_line.startswith(b"HTTP/1."), f"no HTTP answer: {raw[:200]!r}"
+    return Streamed(int(status_line.split()[1]), rest.partition(b"\r\n\r\n")[2], sent)
+
+
+def _answer_length(raw: bytes) -> int:
+    head, _, _ = raw.partition(b"\r\n\r\n")
+    for line in head.split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return len(head) + 4 + int(value)
+    return len(raw) + 1  # no length: read to the end
+
+
 class Twin:
     """The same engine on a store of its own: what the app should say, turn by turn."""
 
@@ -221,18 +311,11 @@ class Twin:
 
 
 def posts_for(replies: list[Reply]) -> int:
-    """How many messages the app posts for these replies (an upload is not a message; the rest
-    of its reply is)."""
+    """How many messages the app posts for these replies (an upload is not a message; its
+    reply's text is)."""
     from handlers.blocks import reply_messages
-    from handlers.files import split_comment
 
-    count = 0
-    for reply in replies:
-        if reply.file is not None:
-            count += 1 if split_comment(reply.text)[1] or reply.choices else 0
-        else:
-            count += len(reply_messages(reply))
-    return count
+    return sum(len(reply_messages(reply)) for reply in replies)
 
 
 def wait_http(url: str, timeout: float, alive: Callable[[], bool]) -> None:
@@ -255,6 +338,7 @@ class ServeProcess:
     def __init__(self, fake: FakeSlack, database_url: str, log_path: Path, *, workers: int = 1) -> None:
         self.port = free_port()
         self.log_path = log_path
+        self.database_url = database_url
         env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
         env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.base_url,
                    DATABASE_URL=database_url, PYTHONUNBUFFERED="1")
@@ -272,6 +356,11 @@ class ServeProcess:
         except Exception as e:
             self.stop()
             raise RuntimeError(f"declbot serve did not start: {e}\n{self.log()}") from e
+
+    @classmethod
+    def on_sqlite(cls, fake: FakeSlack, directory: Path) -> ServeProcess:
+        """One worker on a SQLite file of its own in ``directory`` (which also gets the log)."""
+        return cls(fake, f"sqlite:///{directory / 'declbot.sqlite3'}", directory / "serve.log")
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -302,7 +391,7 @@ class InProcessServer:
                                  database_url=database_url)
         self.store = Store(database_url)
         self.bolt_app = build_app(self.settings, self.store)
-        self.server = make_server("127.0.0.1", 0, flask_app(self.bolt_app), threaded=True)
+        self.server = make_server("127.0.0.1", 0, flask_app(self.bolt_app, self.settings.signing_secret), threaded=True)
         self.base = f"http://127.0.0.1:{self.server.server_port}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self._thread.start()

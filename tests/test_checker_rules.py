@@ -118,6 +118,9 @@ CASES: list[tuple[str, Severity, Callable[[Form], None]]] = [
     ("V14", Severity.WARNING, _add(ind("效益指标", "社会效益指标", "群众满意度", "≥90%"))),
     ("V15", Severity.ERROR, _both(1, "≥≤95%")),
     ("V15", Severity.ERROR, _both(3, "≥1.2.3万人")),
+    ("V16", Severity.ERROR, _both(0, "≥-5次")),
+    ("V17", Severity.WARNING, _set_indicator(3, period_value="≥78个", annual_value="≥1.4万人")),
+    ("V08", Severity.WARNING, _both(3, "若干")),
     ("B01", Severity.ERROR, _budget(basic_expenditure="0", project_expenditure="0")),
     ("B02", Severity.WARNING, _budget(other_funds="10")),
     ("B03", Severity.ERROR, _budget(city_level_funds="900")),
@@ -135,7 +138,8 @@ CASES: list[tuple[str, Severity, Callable[[Form], None]]] = [
         setattr(f.tasks[0].items[0], "amount", None),
         setattr(f, "amount_notes", {"tasks[0].items[0].amount": "-5"}),
     )),
-    ("B09", Severity.WARNING, lambda f: setattr(f, "amount_notes", {"budget.other_funds": "0.001"})),
+    ("B09", Severity.ERROR, lambda f: setattr(f, "amount_notes", {"budget.other_funds": "0.0000001"})),
+    ("B09", Severity.ERROR, lambda f: setattr(f, "amount_notes", {"budget.other_funds": "1" + "0" * 13})),
     ("B10", Severity.INFO, _budget(city_level_funds="900", transfer_payment_funds="100")),
     ("B11", Severity.ERROR, _both(5, "≤5000万元")),
     ("B12", Severity.ERROR, _budget(other_funds=None)),
@@ -204,6 +208,19 @@ def test_suggestions_are_concrete() -> None:
     v02 = [f for f in check(form).findings if f.code == "V02"]
     assert v02[0].suggestion == "≥20次"
     assert "实施周期指标值、年度指标值" in v02[0].where
+
+
+def test_amounts_to_the_fen_are_valid_and_shown_with_two_places() -> None:
+    form = clean_form()
+    form.budget.other_funds = Decimal("0.000001")
+    form.budget.fiscal_appropriation = Decimal("999.999999")
+    assert form.budget.fiscal_appropriation == Decimal("999.999999")  # kept, not rounded
+    report = check(form)
+    assert "B09" not in report.codes()
+    b02 = [f for f in report.findings if f.code == "B02"]
+    assert b02 == []  # 999.999999 + 0.000001 is exactly the expenditure
+    form.amount_notes = {"budget.other_funds": "0.001"}  # an older reader noted it: fine now
+    assert "B09" not in check(form).codes()
 
 
 def test_empty_form_is_a_valid_model_with_errors_reported() -> None:

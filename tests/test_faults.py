@@ -151,16 +151,16 @@ def test_a_worker_killed_mid_conversation_loses_nothing(start_server: Callable[.
     assert "【部门名称】" in person.says("你好", 2)
     assert "已记录：部门名称 = 广州市协作办公室" in person.says("广州市协作办公室")
     assert "已记录：预算年度 = 2025" in person.says("2025")
-    assert "已记录：基本支出 4,381.54" in person.says("4381.54")
+    assert "已记录：基本支出 = 4,381.54" in person.says("4381.54")
 
     # An idle worker is killed: the person goes on at once, through the other one…
     first, second = workers.pids()
     workers.kill(first)
-    assert "已记录：项目支出 270,769.27" in person.says("270769.27")
+    assert "已记录：项目支出 = 270,769.27" in person.says("270769.27")
     # …and gunicorn starts another, which knows where the person is.
     [replacement] = [p for p in workers.wait(2, without=(first,)) if p != second]
     with workers.only(replacement):
-        assert "已记录：财政拨款 1,000.00" in person.says("1000")
+        assert "已记录：财政拨款 = 1,000.00" in person.says("1000")
 
     # A request in flight when its worker dies: it waits for its event claim (the same id
     # being claimed, not committed yet); the worker holding it is killed before Slack got an
@@ -177,7 +177,7 @@ def test_a_worker_killed_mid_conversation_loses_nothing(start_server: Callable[.
     assert flight.status != 200, "Slack got an answer from a worker that was killed"
     person.hears_nothing_more(seen)
     retried = endpoint.exchange(person.channel, 1, lambda: endpoint.event(event, event_id=event_id, retry_num=1))
-    assert "已记录：其他资金 5,000.00" in retried[0].shown()
+    assert "已记录：其他资金 = 5,000.00" in retried[0].shown()
 
     # A worker killed in the middle of a turn: a typed answer is applied before Slack gets its
     # answer, so the turn (waiting for its conversation, locked from outside) dies with its
@@ -197,7 +197,7 @@ def test_a_worker_killed_mid_conversation_loses_nothing(start_server: Callable[.
     person.hears_nothing_more(seen)
     assert (db.form(person.owner) or {})["budget"]["special_fiscal_funds"] is None
     retried = endpoint.exchange(person.channel, 1, lambda: endpoint.event(event, event_id=event_id, retry_num=1))
-    assert "已记录：财政专项资金 6,000.00" in retried[0].shown()
+    assert "已记录：财政专项资金 = 6,000.00" in retried[0].shown()
     seen = len(person.messages())
     assert endpoint.event(event, event_id=event_id, retry_num=2).status == 200
     assert endpoint.event(event, event_id=event_id, retry_num=3).status == 200
@@ -220,9 +220,9 @@ def test_a_worker_killed_mid_conversation_loses_nothing(start_server: Callable[.
     assert {k: amount(v) for k, v in form["budget"].items() if v is not None} == {
         p.removeprefix("budget."): amount(v) for p, v in expected if p.startswith("budget.")}
     assert saved_lines(person.messages()) == [
-        "已记录：部门名称 = 广州市协作办公室", "已记录：预算年度 = 2025", "已记录：基本支出 4,381.54",
-        "已记录：项目支出 270,769.27", "已记录：财政拨款 1,000.00", "已记录：其他资金 5,000.00",
-        "已记录：财政专项资金 6,000.00"]
+        "已记录：部门名称 = 广州市协作办公室", "已记录：预算年度 = 2025", "已记录：基本支出 = 4,381.54",
+        "已记录：项目支出 = 270,769.27", "已记录：财政拨款 = 1,000.00", "已记录：其他资金 = 5,000.00",
+        "已记录：财政专项资金 = 6,000.00"]
 
 
 # --- 2. PostgreSQL unreachable -------------------------------------------------------------------
@@ -255,9 +255,9 @@ def test_postgres_unreachable_for_a_few_seconds(start_server: Callable[..., Serv
         # answer goes where it would have gone.
         proxy.start()
         with workers.only(w1):
-            assert "已记录：基本支出 4,381.54" in person.says("4381.54")
+            assert "已记录：基本支出 = 4,381.54" in person.says("4381.54")
         with workers.only(w2):
-            assert "已记录：项目支出 270,769.27" in person.says("270769.27")
+            assert "已记录：项目支出 = 270,769.27" in person.says("270769.27")
         assert workers.pids() == [w1, w2]
 
         # It goes away in the middle of a turn (the turn waiting for its conversation): the
@@ -272,7 +272,7 @@ def test_postgres_unreachable_for_a_few_seconds(start_server: Callable[..., Serv
         assert first_lines(told) == [STORE_DOWN]
         proxy.start()
         assert db.form(person.owner)["budget"]["fiscal_appropriation"] is None  # type: ignore[index]
-        assert "已记录：财政拨款 1,000.00" in person.says("1000")
+        assert "已记录：财政拨款 = 1,000.00" in person.says("1000")
         assert "预算整体情况：3/8" in person.says("进度")
 
         assert changes(db.history(person.owner)) == [
@@ -309,7 +309,7 @@ def test_the_web_api_answering_429_and_500(start_server: Callable[..., Server], 
     # Server errors, twice: retried, the reply arrives.
     slack.fail("chat.postMessage", status=500, times=2)
     calls = posts()
-    assert "已记录：基本支出 4,381.54" in person.says("4381.54")
+    assert "已记录：基本支出 = 4,381.54" in person.says("4381.54")
     assert posts() - calls == 3
 
     # Rate limited beyond the retries: the reply is given up, the person is told clearly —
@@ -370,13 +370,13 @@ def test_the_same_event_delivered_to_two_workers_at_once_is_processed_once(
     go.set()
     assert [f.join().status for f in flights] == [200] * 4
     replies = endpoint.replies(person.channel, seen + 2)[seen + 1:]
-    assert "已记录：基本支出 4,381.54" in replies[0].shown()
+    assert "已记录：基本支出 = 4,381.54" in replies[0].shown()
     person.hears_nothing_more(seen + 2)
 
     assert "预算整体情况：1/8" in person.says("进度")
     assert [r.path for r in db.history(person.owner)] == ["department", "year", "budget.basic_expenditure"]
     assert saved_lines(person.messages()) == [
-        "已记录：部门名称 = 广州市协作办公室", "已记录：预算年度 = 2025", "已记录：基本支出 4,381.54"]
+        "已记录：部门名称 = 广州市协作办公室", "已记录：预算年度 = 2025", "已记录：基本支出 = 4,381.54"]
 
 
 # --- 5. two people, one thread, the same moment ------------------------------------------------
@@ -429,8 +429,8 @@ def test_two_people_answering_in_one_thread_at_the_same_moment_are_both_kept_in_
         go.set()
         assert [f.join().status for f in flights] == [200, 200]
         new = endpoint.replies(channel, seen + 2, thread_ts=root)[seen:]
-        assert first_lines(new) == [f"已记录：{BUDGET[a][1]} {Decimal(values[a]):,.2f}",
-                                    f"已记录：{BUDGET[b][1]} {Decimal(values[b]):,.2f}"], f"round {round_}"
+        assert first_lines(new) == [f"已记录：{BUDGET[a][1]} = {Decimal(values[a]):,.2f}",
+                                    f"已记录：{BUDGET[b][1]} = {Decimal(values[b]):,.2f}"], f"round {round_}"
 
     time.sleep(QUIET)
     assert len(in_thread()) == 2 + 2 + len(BUDGET), "an answer was acknowledged twice, or lost"

@@ -236,9 +236,9 @@ def _budget_paste(basic: str, project: str = "100.00") -> str:
 
 @pytest.mark.parametrize(
     ("raw", "value"),
-    [("待定", None), ("-50.00", None), ("#VALUE!", None), ("12.345", Decimal("12.35")),
+    [("待定", None), ("-50.00", None), ("#VALUE!", None), ("12.3456789", None),
      ("9" * 40, None)],
-    ids=["words", "negative", "error-cell", "three-decimals", "absurdly-large"],
+    ids=["words", "negative", "error-cell", "seven-decimals", "absurdly-large"],
 )
 def test_budget_amount_kept_aside_with_its_text(raw: str, value: Decimal | None) -> None:
     form = read_text(_budget_paste(raw))
@@ -246,6 +246,13 @@ def test_budget_amount_kept_aside_with_its_text(raw: str, value: Decimal | None)
     assert form.amount_notes == {"budget.basic_expenditure": raw}
     assert form.budget.fiscal_appropriation == Decimal("1000.00")
     assert form.budget.other_funds is None  # empty, not noted
+
+
+def test_amounts_to_the_fen_are_kept() -> None:
+    form = read_text(_budget_paste("12.345678", "4,381.5"))
+    assert str(form.budget.basic_expenditure) == "12.345678"
+    assert str(form.budget.project_expenditure) == "4381.50"
+    assert form.amount_notes == {}
 
 
 def test_amounts_with_units_are_read_in_wan_yuan() -> None:

@@ -28,7 +28,7 @@ def test_the_slash_command(served: Endpoint, slack: FakeSlack, seed_text: str) -
     note(2)
 
     check = served.exchange(dm, 2, lambda: served.command(user, "check"))
-    assert check[0].shown().startswith("表格完整：0 个错误，12 个警告，3 个提示。")
+    assert check[0].shown().startswith("表格完整：0 个错误，13 个警告，3 个提示。")
     assert "cmd:export" in [b["value"] for b in check[1].buttons()]
     note(3)
 

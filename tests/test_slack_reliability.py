@@ -83,8 +83,12 @@ def test_url_verification_and_noise_are_acknowledged_without_a_reply(served: End
     ts = served.ts()
     noise = [
         {"type": "message", "subtype": "message_changed", "channel": channel, "channel_type": "im",
-         "hidden": True, "ts": served.ts(), "message": {"user": user, "text": "改过", "ts": ts},
+         "hidden": True, "ts": served.ts(), "message": {"user": user, "text": "原文", "ts": ts,
+                                                        "attachments": [{"title": "an unfurl"}]},
          "previous_message": {"user": user, "text": "原文", "ts": ts}},
+        {"type": "message", "subtype": "message_changed", "channel": channel, "channel_type": "im",
+         "hidden": True, "ts": served.ts(), "message": {"user": BOT_USER, "bot_id": BOT_ID, "text": "✅", "ts": ts},
+         "previous_message": {"user": BOT_USER, "bot_id": BOT_ID, "text": "问题", "ts": ts}},
         {"type": "message", "subtype": "message_deleted", "channel": channel, "channel_type": "im",
          "hidden": True, "ts": served.ts(), "deleted_ts": ts},
         {"type": "message", "subtype": "bot_message", "channel": channel, "channel_type": "im",

@@ -1,13 +1,15 @@
 """Running the app: ``declbot serve`` picks Socket Mode or HTTP, refuses a bad configuration,
 ``declbot run`` starts Slack when configured; several HTTP workers share one database; the
-manifest asks for exactly what the app uses."""
+manifest asks for exactly what the app uses and passes Slack's published manifest schema."""
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import yaml
 
@@ -18,6 +20,8 @@ from tests.fake_slack import BOT_TOKEN, FakeSlack
 from tests.slack_harness import Endpoint, ServeProcess, dm_of, new_user, slack_escape, unique
 
 ROOT = Path(__file__).resolve().parents[1]
+#: Slack's published manifest schema sits next to the seed, outside the repository.
+MANIFEST_SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "slack" / "manifest.schema.json"
 
 
 @pytest.fixture
@@ -79,7 +83,7 @@ def test_two_http_workers_share_one_database(db_url: str, slack: FakeSlack, tmp_
         channel = dm_of(user)
         endpoint.exchange(channel, 2, lambda: endpoint.dm(user, "你好"))
         for answer, expect in (("广州市协作办公室", "部门名称 = 广州市协作办公室"), ("2025", "预算年度 = 2025"),
-                               ("4381.54", "基本支出 4,381.54")):
+                               ("4381.54", "基本支出 = 4,381.54")):
             said = endpoint.exchange(channel, 1, lambda a=answer: endpoint.dm(user, a))
             assert expect in said[0].shown()  # whichever worker got it knew where we were
         ts, event_id = endpoint.ts(), unique("Ev")
@@ -111,3 +115,18 @@ def test_the_manifest_asks_for_exactly_what_the_app_uses() -> None:
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["settings"]["socket_mode_enabled"] is True
 
+
+
+def test_the_manifest_passes_slacks_manifest_schema() -> None:
+    """What Slack checks in "Create New App → From a manifest"."""
+    if not MANIFEST_SCHEMA.is_file():
+        pytest.skip(f"Slack's manifest schema {MANIFEST_SCHEMA} not found")
+    schema = json.loads(MANIFEST_SCHEMA.read_text(encoding="utf-8"))
+    manifest = yaml.safe_load((ROOT / "manifest.yml").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft7Validator(schema)
+    problems = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(manifest)]
+    assert problems == []
+    # The schema does refuse what Slack refuses: the long description's minimum, for one.
+    short = {**manifest, "display_information": {**manifest["display_information"],
+                                                 "long_description": "x" * 174}}
+    assert [e.validator for e in validator.iter_errors(short)] == ["minLength"]

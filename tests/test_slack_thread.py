@@ -54,10 +54,13 @@ def test_mention_starts_a_thread_conversation_two_people_share(served: Endpoint,
     turn(alice, "跳过", lambda: served.mention(alice, channel, "跳过", thread_ts=root)[1])
     assert all(m.thread_ts == root for m in slack.in_place(channel))
 
-    # The thread's draft belongs to the thread, not to Alice's own drafts.
+    # The thread's draft belongs to the thread, not to Alice's own drafts: her Home lists it
+    # apart, under the threads she took part in.
     served.home_opened(alice)
     view = slack.wait(lambda: slack.views.get(alice), what="Alice's home")
-    assert "还没有草稿" in str(view) and "广州市协作办公室" not in str(view)
+    shown = str(view)
+    assert "还没有草稿" in shown and "讨论串中的共享草稿" in shown
+    assert shown.index("还没有草稿") < shown.index("讨论串中的共享草稿") < shown.index("广州市协作办公室")
     assert slack.in_place(dm_of(alice)) == []
 
 
@@ -74,7 +77,7 @@ def test_a_workbook_shared_in_a_thread_is_checked_and_exported_there(served: End
     mention = {k: v for k, v in message.items() if k not in ("channel_type", "subtype")} | {"type": "app_mention"}
     said = served.exchange(channel, 4, lambda: served.event(mention), thread_ts=root)
     assert served.event(message).status == 200  # the same message as message.channels: not read twice
-    assert "已读取文件「申报表.xlsx」：表格完整：0 个错误，12 个警告" in said[1].shown()
+    assert "已读取文件「申报表.xlsx」：表格完整：0 个错误，13 个警告" in said[1].shown()
     assert "[S09 警告]" in said[2].shown()
 
     assert served.event(served.channel_message(bob, channel, "导出", thread_ts=root)[1]).status == 200

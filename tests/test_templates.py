@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 
 from app import main
+from bot.store import Store
 from form_model.checker import check
 from form_model.exporter import export_filename, write_form
 from form_model.importers import FormReadError, load_bytes, read_text, read_xlsx
@@ -121,9 +122,9 @@ def test_the_guangzhou_form_still_asks_for_its_period_values() -> None:
 
 def test_the_report_says_which_template_was_read() -> None:
     zh = render_report(check(read_xlsx(guangdong_workbook())))
-    assert zh.splitlines()[1] == "模板：广东省市级部门整体预算绩效目标表（含基本信息，单列指标值）"
+    assert zh.splitlines()[-1] == "模板：广东省市级部门整体预算绩效目标表（含基本信息，单列指标值）"
     en = render_report(check(SEED_FORM), "en")
-    assert en.splitlines()[1].startswith("Template: Guangzhou")
+    assert en.splitlines()[-1].startswith("Template: Guangzhou")
 
 
 # --- other forms ---------------------------------------------------------------------------
@@ -198,7 +199,7 @@ def test_declbot_check_on_a_workbook_of_each_template(
     assert code == (0 if report["complete"] else 1)
     main(["check", str(path)])
     out = capsys.readouterr().out
-    assert out.splitlines()[1].startswith("模板：" + ("广州市" if template == "guangzhou" else "广东省"))
+    assert out.splitlines()[-1].startswith("模板：" + ("广州市" if template == "guangzhou" else "广东省"))
 
 
 @pytest.mark.skipif(not render.available() or not render.pdf_tools_available(),
@@ -214,3 +215,17 @@ def test_a_guangdong_export_renders_with_its_basic_info(tmp_path: Path) -> None:
     header = next(line for line in lines if line.startswith("一级指标"))
     assert header == "一级指标 二级指标 三级指标 指标值"
     assert any("成本指标 人均培训成本 ≤0.19万元" in line for line in lines)
+
+
+def test_a_guangdong_draft_keeps_its_template_basic_info_and_notes_in_the_store(store: Store) -> None:
+    """The draft store (header document and rows) keeps what the reader recorded."""
+    wb = openpyxl.load_workbook(io.BytesIO(guangdong_workbook()))
+    wb.active["H3"] = "（盖章）"
+    form = read_xlsx(save(wb))
+    assert {n.kind for n in form.reader_notes} == {NoteKind.CONVERTED, NoteKind.UNPLACED}
+    with store.turn("dm:U9", "user:U9") as t:
+        t.new_draft("广东", form)
+    with store.turn("dm:U9", "user:U9") as t:
+        loaded, _ = t.active().form()
+    assert loaded == form
+    assert read_xlsx(write_form(loaded)).template == Template.GUANGDONG

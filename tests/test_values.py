@@ -55,10 +55,10 @@ D = Decimal
         ("1.2千万", "1200"),
         ("４，３８１．５４", "4381.54"),
         ("¥4,381.54万", "4381.54"),
-        ("￥4,381.54", "4381.54"),
+        ("￥4,381.54", "0.438154"),  # a currency sign means 元
         ("人民币100元", "0.01"),
         ("-12", "-12"),
-        ("¥-12", "-12"),
+        ("¥-12", "-0.0012"),
         ("负十二", "-12"),
         ("+7", "7"),
         (" 4 381 . 54 ", "4381.54"),
@@ -124,15 +124,15 @@ def test_parse_amount_numbers(value: int | float | Decimal, expected: Decimal) -
         ("2025.01.01", "date"),
         ("2025年1月", "date"),
         ("3月", "date"),
-        ("12abc", "not_an_amount"),
+        ("12abc", "unknown_unit"),
         ("abc12", "not_an_amount"),
-        ("12万abc", "not_an_amount"),
+        ("12万abc", "unknown_unit"),
         ("万元", "not_an_amount"),
         ("元", "not_an_amount"),
         ("¥", "not_an_amount"),
         ("-", "not_an_amount"),
         ("--1", "not_an_amount"),
-        ("1e5", "not_an_amount"),
+        ("1e5", "unknown_unit"),
         ("inf", "not_an_amount"),
         ("NaN", "not_an_amount"),
         ("12人", "not_an_amount"),
@@ -156,6 +156,91 @@ def test_parse_amount_rejects(value: object, code: str) -> None:
     assert caught.value.code == code
     assert isinstance(caught.value, ValueError)
     assert caught.value.message and caught.value.message_en
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a currency before or after the number: the amount is in 元
+        ("￥1,200,000.00", "120"),
+        ("¥1,200,000.00", "120"),
+        ("¥ 1,200,000", "120"),
+        ("RMB 1,200,000", "120"),
+        ("rmb1200000", "120"),
+        ("人民币1,200,000.00", "120"),
+        ("CNY 1,200,000", "120"),
+        ("1,200,000 CNY", "120"),
+        ("1,200,000 RMB", "120"),
+        ("1,200,000元", "120"),
+        ("1200000 元", "120"),
+        ("300,000 yuan", "30"),
+        ("300000Yuan", "30"),
+        ("￥43,815,400", "4381.54"),
+        ("¥4,381.54万", "4381.54"),  # a currency and 万: still 万 of 元
+        ("￥2.75亿", "27500"),
+        # English magnitudes after an Arabic number: 元
+        ("3 million yuan", "300"),
+        ("3 million", "300"),
+        ("3 millions", "300"),
+        ("1.2m", "120"),
+        ("1.2M", "120"),
+        ("1.2 mn", "120"),
+        ("1.2 million", "120"),
+        ("RMB 3 million", "300"),
+        ("¥1.2m", "120"),
+        ("1.2m元", "120"),
+        ("500k", "50"),
+        ("500K yuan", "50"),
+        ("500 thousand yuan", "50"),
+        ("2.5 billion yuan", "250000"),
+        ("2.5bn", "250000"),
+        ("-1.2m", "-120"),
+        ("1,500k", "150"),
+        # Chinese magnitudes with spaces
+        ("1.5 万", "1.5"),
+        ("1.5 万元", "1.5"),
+        ("3 亿", "30000"),
+        # a bare number stays 万元
+        ("1200000", "1200000"),
+        ("1,200,000.00", "1200000"),
+    ],
+)
+def test_parse_amount_currencies_and_english(text: str, expected: str) -> None:
+    assert parse_amount(text) == D(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "said"),
+    [
+        ("$3m", "foreign_currency", "不是人民币金额"),
+        ("US$ 1,000", "foreign_currency", "不是人民币金额"),
+        ("3 million dollars", "foreign_currency", "不是人民币金额"),
+        ("USD 1,000", "foreign_currency", "不是人民币金额"),
+        ("€5k", "foreign_currency", "不是人民币金额"),
+        ("100美元", "foreign_currency", "不是人民币金额"),
+        ("港币100万", "foreign_currency", "不是人民币金额"),
+        ("1.2m万", "two_magnitudes", "两个数量级"),
+        ("500k万元", "two_magnitudes", "两个数量级"),
+        ("3 million 万元", "two_magnitudes", "两个数量级"),
+        ("3 millon yuan", "unknown_unit", "「millon」不是金额单位"),
+        ("1.2mm", "unknown_unit", "「mm」不是金额单位"),
+        ("3 million people", "unknown_unit", "「people」不是金额单位"),
+        ("1.2 m²", "unknown_unit", "「m2」不是金额单位"),
+        ("five million yuan", "number_words", "阿拉伯数字"),
+        ("three thousand", "number_words", "阿拉伯数字"),
+        ("1.2.3m", "two_decimal_points", "两个小数点"),
+        ("m", "not_an_amount", "不是金额"),
+        ("yuan", "not_an_amount", "不是金额"),
+        ("RMB", "not_an_amount", "不是金额"),
+        ("3 million%", "percent", "百分比"),
+    ],
+)
+def test_near_miss_amounts_are_refused_with_a_reason(text: str, code: str, said: str) -> None:
+    with pytest.raises(AmountError) as caught:
+        parse_amount(text)
+    assert caught.value.code == code
+    assert said in caught.value.message and text.strip() in caught.value.message
+    assert caught.value.message_en
 
 
 def test_amount_error_messages_are_specific() -> None:
@@ -421,13 +506,13 @@ def test_seed_values_format_unchanged(text: str) -> None:
         ("≥90%", "≥", "≥"),
         (">=90%", "≥", ">="),
         ("=>90%", "≥", "=>"),
-        ("≧90%", "≥", "≧"),
-        ("⩾90%", "≥", "⩾"),
+        ("≧90%", "≥", "≥"),  # look-alikes are folded before anything reads them
+        ("⩾90%", "≥", "≥"),
         ("＞＝90%", "≥", ">="),
         ("≤5%", "≤", "≤"),
         ("<=5%", "≤", "<="),
         ("=<5%", "≤", "=<"),
-        ("≦5%", "≤", "≦"),
+        ("≦5%", "≤", "≤"),
         ("＝100%", "＝", "="),
         ("=100%", "＝", "="),
         ("＞90%", "＞", ">"),
@@ -980,3 +1065,35 @@ def test_text_limits_name_the_field() -> None:
     limit = too_long("department", "局" * 101)
     assert limit is not None and limit.label_zh == "部门名称" and limit.max_chars == 100
     assert too_long("unknown_field", "x" * 10**6) is None
+
+
+# --- comparator look-alikes, as staff's workbooks hold them -----------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "normal", "comparator"),
+    [
+        ("≧95％", "≥95%", "≥"),
+        ("≦5％", "≤5%", "≤"),
+        ("⩾90%", "≥90%", "≥"),
+        ("⩽3天", "≤3天", "≤"),
+        ("＞90％", "＞90%", "＞"),
+        ("＜3个", "＜3个", "＜"),
+        ("＝100％", "＝100%", "＝"),
+        ("≧ 1.4 万人", "≥1.4万人", "≥"),
+    ],
+)
+def test_look_alike_comparators_are_normalised(text: str, normal: str, comparator: str) -> None:
+    v = parse_value(text)
+    assert v.kind is ValueKind.QUANTITATIVE and v.problems == ()
+    assert v.comparator == comparator and format_value(v) == normal
+
+
+def test_look_alikes_in_a_rubric_are_normalised() -> None:
+    v = parse_value("≧10次优秀；5-10次良好；≦5次合格")
+    assert v.kind is ValueKind.GRADED
+    assert format_value(v) == "≥10次优秀；5-10次良好；≤5次合格"
+    assert suggest(v) == "≥10次"
+
+
+def test_look_alike_malformed_comparator_is_still_malformed() -> None:
+    assert parse_value("≧≦90%").problems == ("malformed_comparator",)

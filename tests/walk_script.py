@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.walk import walk_pairs
+from form_model.framework import framework
 from form_model.models import BUDGET_FIELDS, Form
 
 
@@ -28,20 +28,22 @@ def walk_script(form: Form) -> list[Step]:
         for i, item in enumerate(task.items):
             steps += [Step(item.content), Step(f"{item.amount:,.2f}"), Step(item.goal)]
             if i + 1 < len(task.items):
-                steps.append(Step(choice="task_more:item"))
-        steps.append(Step(choice="task_more:task" if t + 1 < len(form.tasks) else "task_more:done"))
+                steps.append(Step(choice="task.more:item"))
+        steps.append(Step(choice="task.more:task" if t + 1 < len(form.tasks) else "task.more:done"))
     steps.append(Step(form.other_tasks) if form.other_tasks else Step("跳过"))
-    for l1, l2 in walk_pairs(form):
+    pairs = framework().printed_pairs()
+    pairs += [p for p in dict.fromkeys((i.level1, i.level2) for i in form.indicators) if p not in pairs]
+    for l1, l2 in pairs:
         rows = [ind for ind in form.indicators if (ind.level1, ind.level2) == (l1, l2)]
         if not rows:
-            steps.append(Step(choice="ind_name:skip"))
+            steps.append(Step(choice="ind.name:skip"))
             continue
         for n, ind in enumerate(rows):
             steps += [Step(ind.name), Step(ind.period_value)]
             if ind.annual_value == ind.period_value:
-                steps.append(Step(choice="ind_annual:same"))
+                steps.append(Step(choice="ind.annual_value:same"))
             else:
                 steps.append(Step(ind.annual_value))
             last = n + 1 == len(rows)
-            steps.append(Step(choice="ind_more:next_pair" if last else "ind_more:another"))
+            steps.append(Step(choice="ind.more:next" if last else "ind.more:another"))
     return steps

@@ -1,14 +1,15 @@
 """Storage of drafts, conversation positions and change history (see :mod:`bot.store.store`)."""
 
+from bot.store.draft import Change, ChangeSet, Draft, DraftChanged, HistoryEntry, InvalidChange
+from bot.store.paths import INDICATOR, ITEM, TASK, PositionMap, RowPath, parse_row_path, row_path
+from bot.store.rows import PairInfo, Row
 from bot.store.store import (
     DEFAULT_SQLITE_PATH,
     AccessDenied,
-    Change,
-    ChangeSet,
-    DraftRecord,
-    HistoryEntry,
+    DraftInfo,
     NotYourConversation,
     NotYourDraft,
+    Snapshot,
     Store,
     StoreError,
     StoreUnavailable,
@@ -18,16 +19,29 @@ from bot.store.store import (
 
 __all__ = [
     "DEFAULT_SQLITE_PATH",
+    "INDICATOR",
+    "ITEM",
+    "TASK",
     "AccessDenied",
     "Change",
     "ChangeSet",
-    "DraftRecord",
+    "Draft",
+    "DraftChanged",
+    "DraftInfo",
     "HistoryEntry",
+    "InvalidChange",
     "NotYourConversation",
     "NotYourDraft",
+    "PairInfo",
+    "PositionMap",
+    "Row",
+    "RowPath",
+    "Snapshot",
     "Store",
     "StoreError",
     "StoreUnavailable",
     "Turn",
+    "parse_row_path",
     "resolve_url",
+    "row_path",
 ]

@@ -1,5 +1,15 @@
 """Tables of the conversation store (SQLAlchemy Core, created with ``metadata.create_all``).
 
+A draft is stored as rows, so that a turn reads and writes only what it touches:
+
+* ``drafts`` holds the draft's identity and its *header* — every field of the form except the
+  task and indicator tables (部门名称, 预算年度, the eight amounts, 总体绩效目标, …) — as one JSON
+  document, plus a summary for listings (App Home) that whole-form operations refresh;
+* ``draft_rows`` holds one row per task (名称), task sub-row (主要实施内容 / 资金 / 目标) and
+  indicator, each with its own id, its place (``ord``, a float so that a row can be put between
+  two others without renumbering) and its fields as JSON. Indicators also carry their 一级/二级
+  in columns of their own, so that one 一级 › 二级 pair can be read through an index.
+
 JSON payloads are kept as text produced by :func:`json.dumps` rather than as a native JSON
 type: PostgreSQL's JSONB reorders object keys, and a draft must come back exactly as saved.
 """
@@ -13,6 +23,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -22,6 +33,10 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
 )
+
+#: The layout written by this release. 1: a draft's whole form in ``drafts.form_json``;
+#: 2: a header document plus ``draft_rows`` (see :mod:`bot.store.migrate`).
+SCHEMA_VERSION = 2
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -52,18 +67,51 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 metadata = MetaData()
 
-#: One draft form. ``owner`` is an opaque key ("user:U123", "thread:C1:1700000000.0001").
+#: Key/value facts about the database itself (``schema_version``).
+store_meta = Table(
+    "store_meta",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+#: One draft. ``owner`` is an opaque key ("user:U123", "place:thread:C1:1700000000.0001").
+#: ``form_json`` is the release-1 layout, kept only until :mod:`bot.store.migrate` has moved a
+#: draft to ``header_json`` + ``draft_rows`` (it is then empty).
 drafts = Table(
     "drafts",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("owner", String(200), nullable=False),
     Column("title", String(500), nullable=False, default=""),
-    Column("form_json", Text, nullable=False),
+    Column("form_json", Text, nullable=False, default=""),
+    Column("header_json", Text, nullable=True),
+    #: What listings show without reading the rows: see :class:`bot.store.store.DraftSummary`.
+    Column("summary_json", Text, nullable=True),
+    #: The form this draft was carried forward from (last year's), shown, never edited.
+    Column("base_json", Text, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("version", Integer, nullable=False, default=1),
     Index("ix_drafts_owner_updated", "owner", "updated_at"),
+)
+
+#: One task (kind "task"), task sub-row (kind "item", ``parent`` = its task) or indicator
+#: (kind "indicator") of a draft.
+draft_rows = Table(
+    "draft_rows",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("draft_id", Integer, ForeignKey("drafts.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("parent_id", Integer, nullable=True),
+    Column("ord", Float, nullable=False),
+    Column("level1", String(200), nullable=False, default=""),
+    Column("level2", String(200), nullable=False, default=""),
+    Column("data_json", Text, nullable=False),
+    Index("ix_draft_rows_draft_kind_ord", "draft_id", "kind", "ord"),
+    Index("ix_draft_rows_pair", "draft_id", "kind", "level1", "level2"),
+    Index("ix_draft_rows_parent", "parent_id", "ord"),
 )
 
 #: Where a conversation stands: its active draft and the engine's state JSON.
@@ -92,9 +140,23 @@ people = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
-#: One row per changed field. Rows saved in the same turn share ``turn_id`` and form one
-#: change set. ``undoes`` marks the rows of an undo (naming the turn it reverted);
-#: ``undone_by`` is set on the rows of a change set once it has been reverted.
+#: Who has taken part in a shared conversation (a channel thread): their thread drafts are
+#: listed for them (App Home, /declbot) apart from their own.
+participants = Table(
+    "participants",
+    metadata,
+    Column("owner", String(200), primary_key=True),
+    Column("user_id", String(200), primary_key=True),
+    Column("conversation", String(200), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_participants_user", "user_id"),
+)
+
+#: One row per changed field (or inserted / deleted row). Rows saved in the same turn share
+#: ``turn_id`` and form one change set. ``undoes`` marks the rows of an undo (naming the turn
+#: it reverted); ``undone_by`` is set on the rows of a change set once it has been reverted.
+#: ``path`` uses row ids ("indicator:12.annual_value", see :mod:`bot.store.paths`); rows
+#: written by release 1 used list indices and are marked ``legacy`` (shown, never undone).
 history = Table(
     "history",
     metadata,
@@ -108,6 +170,9 @@ history = Table(
     Column("turn_id", String(64), nullable=False),
     Column("undoes", String(64), nullable=True),
     Column("undone_by", String(64), nullable=True),
+    Column("legacy", Integer, nullable=False, default=0),
+    #: Why the change was made when it was not typed: "carry_forward", "import", "undo" …
+    Column("origin", String(40), nullable=True),
     Index("ix_history_draft_id", "draft_id", "id"),
     Index("ix_history_draft_turn", "draft_id", "turn_id"),
 )

@@ -6,15 +6,18 @@ PostgreSQL for several server processes); nothing is kept only in process memory
 Concurrency: every conversation turn is one database transaction that first locks the
 conversation's row, so two turns of the same conversation run one after the other:
 
-* PostgreSQL: ``INSERT … ON CONFLICT DO NOTHING`` creates the row, ``SELECT … FOR UPDATE``
-  locks it; the active draft's row is locked the same way when the turn first reads it, so two
-  conversations of one owner editing the same draft are serialised too. Turns of different
-  conversations run in parallel.
+* PostgreSQL: one statement reads the conversation (``SELECT … FOR UPDATE``), the person's
+  language, the event's mark and the active draft's header together; the conversation row is
+  created on first use (``INSERT … ON CONFLICT DO NOTHING``). Two conversations of one owner
+  that edit the same draft are kept apart by the draft's version: a turn whose draft was
+  changed under it is refused (:class:`DraftChanged`) and the engine runs it again.
 * SQLite: the turn opens with ``BEGIN IMMEDIATE``, taking the database's single write lock
   (writers are serialised; WAL keeps readers going).
 
-Transient database failures surface as :class:`StoreUnavailable`; the engine pings pooled
-connections before use, so the first call after the database comes back works again.
+Transient database failures surface as :class:`StoreUnavailable`. Pooled connections are not
+pinged before use; a transaction whose first statement finds its connection dead is started
+once more on a fresh connection (nothing had been done), so the first call after the database
+comes back works again.
 """
 
 from __future__ import annotations
@@ -24,15 +27,15 @@ import functools
 import json
 import os
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, ParamSpec, TypeVar
 
-from pydantic_core import to_jsonable_python
 from sqlalchemy import (
     Connection,
     Engine,
+    bindparam,
     create_engine,
     delete,
     event,
@@ -44,13 +47,17 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import URL, Row, make_url
+from sqlalchemy.engine import URL, make_url
 
+from bot.store.draft import Draft, DraftChanged
+from bot.store.migrate import migrate
+from bot.store.paths import PositionMap
+from bot.store.rows import DraftRows, dumps, header_of
 from bot.store.schema import (
     conversations,
     drafts,
-    history,
     metadata,
+    participants,
     people,
     processed_events,
     turn_tickets,
@@ -60,7 +67,7 @@ from form_model.models import Form
 #: SQLite file used when neither an explicit URL nor DATABASE_URL is given.
 DEFAULT_SQLITE_PATH = "declbot.sqlite3"
 #: pg_advisory_xact_lock key taken while creating tables, so that several server processes
-#: starting at once do not race each other's CREATE TABLE.
+#: starting at once do not race each other's CREATE TABLE or migration.
 _SCHEMA_LOCK_KEY = 0x6465636C626F74  # "declbot"
 _WRITE_OPTION = "declbot_write"
 
@@ -89,55 +96,28 @@ class NotYourConversation(AccessDenied):
 
 
 @dataclass(frozen=True)
-class Change:
-    """One field change: ``path`` names the field (its syntax is the engine's business);
-    ``old`` and ``new`` are JSON-able values (Decimals and pydantic models are converted)."""
+class DraftInfo:
+    """A draft as listings show it, without its rows."""
 
-    path: str
-    old: Any
-    new: Any
-
-
-@dataclass(frozen=True)
-class ChangeSet:
-    """The changes one turn made to one draft, in the order they were recorded."""
-
-    turn_id: str
-    draft_id: int
-    actor: str
-    at: datetime
-    changes: tuple[Change, ...]
-
-    def inverse(self) -> list[Change]:
-        """The changes that revert this set, to be applied in the order given."""
-        return [Change(c.path, c.new, c.old) for c in reversed(self.changes)]
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    id: int
-    draft_id: int
-    actor: str
-    at: datetime
-    path: str
-    old: Any
-    new: Any
-    turn_id: str
-    #: Set on the rows of an undo: the turn whose change set they reverted.
-    undoes: str | None
-    #: Set once this row's change set was reverted: the turn that reverted it.
-    undone_by: str | None
-
-
-@dataclass(frozen=True)
-class DraftRecord:
     id: int
     owner: str
     title: str
-    form: Form
     created_at: datetime
     updated_at: datetime
     version: int
+    header: dict[str, Any]
+    #: Written by whole-form operations (check, export, import): see ``bot.summary``.
+    summary: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A whole draft read outside any turn (for check, export, App Home)."""
+
+    info: DraftInfo
+    form: Form
+    positions: PositionMap
+    base: dict[str, Any] | None
 
 
 # --------------------------------------------------------------------------------------------
@@ -146,41 +126,6 @@ class DraftRecord:
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _to_json(value: Any) -> str:
-    return json.dumps(to_jsonable_python(value), ensure_ascii=False, separators=(",", ":"))
-
-
-def _dump_form(form: Form) -> str:
-    return json.dumps(form.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
-
-
-def _draft_from_row(row: Row[Any]) -> DraftRecord:
-    return DraftRecord(
-        id=row.id,
-        owner=row.owner,
-        title=row.title,
-        form=Form.model_validate(json.loads(row.form_json)),
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        version=row.version,
-    )
-
-
-def _history_from_row(row: Row[Any]) -> HistoryEntry:
-    return HistoryEntry(
-        id=row.id,
-        draft_id=row.draft_id,
-        actor=row.actor,
-        at=row.at,
-        path=row.path,
-        old=json.loads(row.old_json),
-        new=json.loads(row.new_json),
-        turn_id=row.turn_id,
-        undoes=row.undoes,
-        undone_by=row.undone_by,
-    )
 
 
 def _is_transient(error: BaseException) -> bool:
@@ -192,21 +137,42 @@ def _is_transient(error: BaseException) -> bool:
     return isinstance(error, exc.DBAPIError) and error.connection_invalidated
 
 
-@contextlib.contextmanager
-def _translated() -> Iterator[None]:
-    try:
-        yield
-    except exc.SQLAlchemyError as error:
-        if _is_transient(error):
-            raise StoreUnavailable(str(error).splitlines()[0]) from error
-        raise
+def _retry_dead_connection(action: Callable[[], R]) -> R:
+    """Run a self-contained transaction; once more if its connection turned out to be dead
+    (connections are not pinged before use: the first statement after an outage finds out,
+    and nothing had been done on it). Transient failures become StoreUnavailable."""
+    for attempt in (1, 2):
+        try:
+            return action()
+        except (StoreUnavailable, exc.DBAPIError) as error:
+            cause = error.__cause__ if isinstance(error, StoreUnavailable) else error
+            if attempt == 1 and isinstance(cause, exc.DBAPIError) and cause.connection_invalidated:
+                continue
+            if isinstance(error, exc.DBAPIError) and _is_transient(error):
+                raise StoreUnavailable(str(error).splitlines()[0]) from error
+            raise
+    raise AssertionError("unreachable")
 
 
 def _translating(method: Callable[P, R]) -> Callable[P, R]:
+    """Store methods: transient failures become StoreUnavailable."""
     @functools.wraps(method)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        with _translated():
+        try:
             return method(*args, **kwargs)
+        except exc.SQLAlchemyError as error:
+            if _is_transient(error):
+                raise StoreUnavailable(str(error).splitlines()[0]) from error
+            raise
+
+    return wrapper
+
+
+def _short(method: Callable[P, R]) -> Callable[P, R]:
+    """A short transaction of the Store: retried once on a dead pooled connection."""
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        return _retry_dead_connection(lambda: method(*args, **kwargs))
 
     return wrapper
 
@@ -237,11 +203,7 @@ def resolve_url(url: str | None = None) -> URL:
 
 def _make_engine(url: URL, lock_timeout: float, pool_size: int) -> Engine:
     if url.get_backend_name() == "sqlite":
-        engine = create_engine(
-            url,
-            pool_pre_ping=True,
-            connect_args={"timeout": lock_timeout, "check_same_thread": False},
-        )
+        engine = create_engine(url, connect_args={"timeout": lock_timeout, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -266,9 +228,7 @@ def _make_engine(url: URL, lock_timeout: float, pool_size: int) -> Engine:
         connect_args["connect_timeout"] = 10
     # One pooled connection per thread that may run a turn, so that connections are reused
     # rather than opened and closed under load.
-    engine = create_engine(
-        url, pool_pre_ping=True, connect_args=connect_args, pool_size=pool_size, max_overflow=pool_size
-    )
+    engine = create_engine(url, connect_args=connect_args, pool_size=pool_size, max_overflow=pool_size)
 
     @event.listens_for(engine, "connect")
     def _postgres_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -280,22 +240,22 @@ def _make_engine(url: URL, lock_timeout: float, pool_size: int) -> Engine:
     return engine
 
 
-def _insert_ignore(conn: Connection, table: Any, values: dict[str, Any], key: str) -> bool:
-    """INSERT unless a row with the same ``key`` exists; True when a row was inserted."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+def _dialect(conn: Connection) -> Any:
+    return postgresql if conn.dialect.name == "postgresql" else sqlite
+
+
+def _insert_ignore(conn: Connection, table: Any, values: dict[str, Any], keys: list[str]) -> bool:
+    """INSERT unless a row with the same key exists; True when a row was inserted."""
     stmt = (
-        dialect.insert(table)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=[key])
-        .returning(table.c[key])
+        _dialect(conn).insert(table).values(**values).on_conflict_do_nothing(index_elements=keys)
+        .returning(table.c[keys[0]])
     )
     # RETURNING rather than rowcount: drivers need not report a rowcount for INSERT.
     return conn.execute(stmt).first() is not None
 
 
 def _upsert(conn: Connection, table: Any, values: dict[str, Any], key: str) -> None:
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(table).values(**values)
+    stmt = _dialect(conn).insert(table).values(**values)
     stmt = stmt.on_conflict_do_update(
         index_elements=[key],
         set_={name: getattr(stmt.excluded, name) for name in values if name != key},
@@ -309,6 +269,59 @@ def _quietly(action: Callable[[], object]) -> None:
         action()
 
 
+def _info(row: Any) -> DraftInfo:
+    return DraftInfo(
+        id=row.id, owner=row.owner, title=row.title, created_at=row.created_at,
+        updated_at=row.updated_at, version=row.version,
+        header=json.loads(row.header_json) if row.header_json else {},
+        summary=json.loads(row.summary_json) if row.summary_json else None,
+    )
+
+
+_INFO_COLUMNS = (
+    drafts.c.id, drafts.c.owner, drafts.c.title, drafts.c.created_at, drafts.c.updated_at,
+    drafts.c.version, drafts.c.header_json, drafts.c.summary_json,
+)
+_LIST_DRAFTS = (
+    select(*_INFO_COLUMNS)
+    .where(drafts.c.owner == bindparam("owner"))
+    .order_by(drafts.c.updated_at.desc(), drafts.c.id.desc())
+)
+_DRAFT_COLUMNS = (*_INFO_COLUMNS, drafts.c.base_json)
+_SELECT_DRAFT = select(*_DRAFT_COLUMNS).where(drafts.c.id == bindparam("draft_id"))
+
+#: The opening of a turn on PostgreSQL: lock the conversation's row. (On SQLite the
+#: transaction's BEGIN IMMEDIATE has taken the write lock already.)
+_LOCK = select(conversations.c.key).where(conversations.c.key == bindparam("key")).with_for_update()
+#: Then, in one statement whose snapshot is taken once the lock is held (so it sees what the
+#: turn we may have waited for committed): the conversation, the person's language, the event's
+#: mark and the active draft's header.
+_OPEN = (
+    select(
+        conversations.c.owner, conversations.c.state_json, conversations.c.version,
+        conversations.c.active_draft_id, people.c.lang, processed_events.c.done_at,
+        *(c.label(f"d_{c.name}") for c in _DRAFT_COLUMNS),
+    )
+    .select_from(
+        conversations
+        .outerjoin(people, people.c.user_id == bindparam("user"))
+        .outerjoin(processed_events, processed_events.c.event_id == bindparam("event_id"))
+        .outerjoin(drafts, drafts.c.id == conversations.c.active_draft_id)
+    )
+    .where(conversations.c.key == bindparam("key"))
+)
+_SAVE_STATE = (
+    update(conversations)
+    .where(conversations.c.key == bindparam("c_key"))
+    .values(
+        state_json=bindparam("state_json"),
+        active_draft_id=bindparam("active"),
+        version=conversations.c.version + 1,
+        updated_at=bindparam("now"),
+    )
+)
+
+
 # --------------------------------------------------------------------------------------------
 # Store
 
@@ -320,7 +333,8 @@ class Store:
     ``lock_timeout``: seconds a transaction waits for a lock (a busy conversation, SQLite's
     write lock) before giving up with :class:`StoreUnavailable`.
 
-    Tables are created on construction; :class:`StoreUnavailable` if the database is down.
+    Tables are created (and an older layout migrated) on construction;
+    :class:`StoreUnavailable` if the database is down.
     """
 
     def __init__(self, url: str | None = None, *, lock_timeout: float = 60.0, pool_size: int = 5) -> None:
@@ -332,6 +346,7 @@ class Store:
                 if self.backend == "postgresql":
                     conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK_KEY})
                 metadata.create_all(conn)
+                migrate(conn)
         except BaseException:
             self._engine.dispose()
             raise
@@ -370,24 +385,46 @@ class Store:
     # ---- conversation turns
 
     @contextlib.contextmanager
-    def turn(self, conversation_key: str, owner: str) -> Iterator[Turn]:
+    def turn(self, conversation_key: str, owner: str, *, user: str = "",
+             event_id: str | None = None) -> Iterator[Turn]:
         """Process one turn of a conversation inside a single transaction.
 
         Locks the conversation (creating it on first use) so that turns of the same
-        conversation never interleave. Everything done through the yielded :class:`Turn`,
-        including changes to ``Turn.state``, is committed when the block exits normally and
+        conversation never interleave. ``user`` (whose language is read) and ``event_id``
+        (whether it was already applied) are looked up in the same statement. Everything done
+        through the yielded :class:`Turn` is committed when the block exits normally and
         rolled back entirely when it raises.
         """
         _require_key(conversation_key, "conversation_key")
         _require_key(owner, "owner")
-        with self._transaction(write=True) as conn:
-            current = Turn(conn, conversation_key, owner)
-            try:
-                yield current
-                current._finish()
-            finally:
-                current._closed = True
+        current = _retry_dead_connection(
+            lambda: self._open_turn(conversation_key, owner, user, event_id))
+        conn = current.conn
+        try:
+            yield current
+            current.finish()
+            conn.commit()
+        except BaseException as error:
+            _quietly(conn.rollback)
+            if isinstance(error, exc.SQLAlchemyError) and _is_transient(error):
+                raise StoreUnavailable(str(error).splitlines()[0]) from error
+            raise
+        finally:
+            current.closed = True
+            _quietly(conn.close)
 
+    def _open_turn(self, conversation_key: str, owner: str, user: str, event_id: str | None) -> Turn:
+        conn = self._engine.connect()
+        try:
+            conn.execution_options(**{_WRITE_OPTION: True})
+            conn.begin()
+            return Turn(conn, conversation_key, owner, user, event_id)
+        except BaseException:
+            _quietly(conn.rollback)
+            _quietly(conn.close)
+            raise
+
+    @_short
     def has_conversation(self, conversation_key: str) -> bool:
         """Whether a conversation with this key has been started (by any process)."""
         with self._transaction(write=False) as conn:
@@ -398,12 +435,14 @@ class Store:
 
     # ---- people
 
+    @_short
     def get_lang(self, user_id: str) -> str | None:
         with self._transaction(write=False) as conn:
             return conn.execute(
                 select(people.c.lang).where(people.c.user_id == user_id)
             ).scalar_one_or_none()
 
+    @_short
     def set_lang(self, user_id: str, lang: str | None) -> None:
         _require_key(user_id, "user_id")
         with self._transaction(write=True) as conn:
@@ -411,6 +450,7 @@ class Store:
 
     # ---- Slack event de-duplication
 
+    @_short
     def claim_event(self, event_id: str, *, retry: bool = False) -> bool:
         """True for the first caller across all processes sharing the database, else False.
 
@@ -420,7 +460,7 @@ class Store:
         """
         _require_key(event_id, "event_id")
         with self._transaction(write=True) as conn:
-            if _insert_ignore(conn, processed_events, {"event_id": event_id, "at": _now()}, "event_id"):
+            if _insert_ignore(conn, processed_events, {"event_id": event_id, "at": _now()}, ["event_id"]):
                 return True
             if not retry:
                 return False
@@ -432,11 +472,13 @@ class Store:
             ).first()
             return taken is not None
 
+    @_short
     def release_event(self, event_id: str) -> None:
         """Forget a claim, so that a retry of an event that failed early is processed."""
         with self._transaction(write=True) as conn:
             conn.execute(delete(processed_events).where(processed_events.c.event_id == event_id))
 
+    @_short
     def prune_events(self, older_than: timedelta | datetime) -> int:
         """Delete claims older than an age (timedelta) or a moment (aware datetime)."""
         cutoff = _now() - older_than if isinstance(older_than, timedelta) else older_than
@@ -446,11 +488,14 @@ class Store:
 
     # ---- ordering of a shared conversation's messages
 
+    @_short
     def take_ticket(self, conversation_key: str, order_key: str) -> None:
         """Announce a message waiting for its turn (see :meth:`earlier_tickets`)."""
         with self._transaction(write=True) as conn:
-            _insert_ignore_pair(conn, conversation_key, order_key)
+            _insert_ignore(conn, turn_tickets, {"conversation": conversation_key, "order_key": order_key,
+                                                "at": _now()}, ["conversation", "order_key"])
 
+    @_short
     def earlier_tickets(self, conversation_key: str, order_key: str, max_age: timedelta) -> int:
         """How many messages of the conversation with an earlier order key still wait (tickets
         older than max_age belong to a process that died and are ignored)."""
@@ -465,25 +510,51 @@ class Store:
                 )
             ).scalar_one()
 
+    @_short
     def drop_ticket(self, conversation_key: str, order_key: str) -> None:
         with self._transaction(write=True) as conn:
             _delete_ticket(conn, conversation_key, order_key)
 
-    # ---- listings
+    # ---- listings and whole-draft reads
 
-    def drafts_of(self, owner: str) -> list[DraftRecord]:
-        """The owner's drafts, most recently updated first."""
+    @_short
+    def drafts_of(self, owner: str) -> list[DraftInfo]:
+        """The owner's drafts, most recently updated first (no rows are read)."""
         with self._transaction(write=False) as conn:
-            return _list_drafts(conn, owner)
+            return [_info(r) for r in conn.execute(_LIST_DRAFTS, {"owner": owner})]
 
+    @_short
+    def shared_drafts_of(self, user: str) -> list[tuple[str, DraftInfo]]:
+        """(conversation, draft) of every shared conversation the person took part in."""
+        with self._transaction(write=False) as conn:
+            joined = conn.execute(
+                select(participants.c.conversation, *_INFO_COLUMNS)
+                .select_from(participants.join(drafts, drafts.c.owner == participants.c.owner))
+                .where(participants.c.user_id == user)
+                .order_by(drafts.c.updated_at.desc(), drafts.c.id.desc())
+            )
+            return [(r.conversation, _info(r)) for r in joined]
 
-def _insert_ignore_pair(conn: Connection, conversation_key: str, order_key: str) -> None:
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    conn.execute(
-        dialect.insert(turn_tickets)
-        .values(conversation=conversation_key, order_key=order_key, at=_now())
-        .on_conflict_do_nothing(index_elements=["conversation", "order_key"])
-    )
+    @_short
+    def snapshot(self, draft_id: int, owner: str) -> Snapshot:
+        """The whole draft, read in a short transaction of its own (no conversation lock)."""
+        with self._transaction(write=False) as conn:
+            row = conn.execute(_SELECT_DRAFT, {"draft_id": draft_id}).first()
+            if row is None or row.owner != owner:
+                raise NotYourDraft(draft_id)
+            info = _info(row)
+            form, positions = DraftRows(conn, draft_id).load_form(info.header)
+            base = json.loads(row.base_json) if row.base_json else None
+            return Snapshot(info, form, positions, base)
+
+    @_short
+    def set_summary(self, draft_id: int, owner: str, summary: dict[str, Any]) -> None:
+        """Keep a whole-form operation's summary with the draft (without changing its version)."""
+        with self._transaction(write=True) as conn:
+            conn.execute(
+                update(drafts).where(drafts.c.id == draft_id, drafts.c.owner == owner)
+                .values(summary_json=dumps(summary))
+            )
 
 
 def _delete_ticket(conn: Connection, conversation_key: str, order_key: str) -> None:
@@ -494,139 +565,132 @@ def _delete_ticket(conn: Connection, conversation_key: str, order_key: str) -> N
     )
 
 
-def _list_drafts(conn: Connection, owner: str) -> list[DraftRecord]:
-    rows = conn.execute(
-        select(drafts)
-        .where(drafts.c.owner == owner)
-        .order_by(drafts.c.updated_at.desc(), drafts.c.id.desc())
-    )
-    return [_draft_from_row(row) for row in rows]
-
-
 class Turn:
     """One conversation turn; obtained from :meth:`Store.turn`, valid only inside its block.
 
-    ``state`` is the conversation's position (a JSON-able dict), saved when the block exits.
+    ``state`` is the conversation's state (a JSON-able dict), saved when the block exits.
     """
 
-    def __init__(self, conn: Connection, conversation_key: str, owner: str) -> None:
-        self._conn = conn
-        self._closed = False
+    def __init__(self, conn: Connection, conversation_key: str, owner: str, user: str,
+                 event_id: str | None) -> None:
+        self.conn = conn
+        self.closed = False
         self.conversation_key = conversation_key
         self.owner = owner
         #: Groups the history rows written in this turn into one change set.
         self.turn_id = uuid.uuid4().hex
-        #: True when this turn started the conversation.
-        self.created = _insert_ignore(
-            conn,
-            conversations,
-            {
-                "key": conversation_key,
-                "owner": owner,
-                "active_draft_id": None,
-                "state_json": "{}",
-                "version": 0,
-                "updated_at": _now(),
-            },
-            "key",
-        )
-        row = conn.execute(
-            select(conversations)
-            .where(conversations.c.key == conversation_key)
-            .with_for_update()
-        ).one()
+        self.created = False
+        params = {"key": conversation_key, "user": user, "event_id": event_id or ""}
+        postgres = conn.dialect.name == "postgresql"
+        try:
+            locked = conn.execute(_LOCK, params).first() if postgres else True
+            if locked is None:
+                self.created = _insert_ignore(conn, conversations, {
+                    "key": conversation_key, "owner": owner, "active_draft_id": None,
+                    "state_json": "{}", "version": 0, "updated_at": _now(),
+                }, ["key"])
+                conn.execute(_LOCK, params)
+            row = conn.execute(_OPEN, params).first()
+            if row is None:  # SQLite, first turn
+                self.created = _insert_ignore(conn, conversations, {
+                    "key": conversation_key, "owner": owner, "active_draft_id": None,
+                    "state_json": "{}", "version": 0, "updated_at": _now(),
+                }, ["key"])
+                row = conn.execute(_OPEN, params).one()
+        except exc.SQLAlchemyError as error:
+            if _is_transient(error):
+                raise StoreUnavailable(str(error).splitlines()[0]) from error
+            raise
         if row.owner != owner:
             raise NotYourConversation(conversation_key)
         self.state: dict[str, Any] = json.loads(row.state_json)
         #: The number of turns committed before this one.
         self.version: int = row.version
+        #: The person's language (None: not chosen yet).
+        self.lang: str | None = row.lang
+        #: Whether a turn already applied this event (committed, in any process).
+        self.event_done: bool = row.done_at is not None
         self._active_id: int | None = row.active_draft_id
-        self._draft: DraftRecord | None = None
+        self._drafts: dict[int, Draft] = {}
+        if row.d_id is not None:
+            self._drafts[row.d_id] = self._draft_from(row, prefix="d_")
 
     def _check_open(self) -> None:
-        if self._closed:
+        if self.closed:
             raise RuntimeError("this turn has ended")
 
-    def _load_draft(self, draft_id: int) -> DraftRecord | None:
-        row = self._conn.execute(
-            select(drafts).where(drafts.c.id == draft_id).with_for_update()
-        ).one_or_none()
+    def _draft_from(self, row: Any, prefix: str = "") -> Draft:
+        def col(name: str) -> Any:
+            return getattr(row, prefix + name)
+
+        if col("owner") != self.owner:
+            raise NotYourDraft(col("id"))
+        return Draft(
+            conn=self.conn, id=col("id"), owner=col("owner"), title=col("title"),
+            version=col("version"), created_at=col("created_at"), updated_at=col("updated_at"),
+            header=json.loads(col("header_json")) if col("header_json") else {},
+            summary=json.loads(col("summary_json")) if col("summary_json") else None,
+            base=json.loads(col("base_json")) if col("base_json") else None,
+        )
+
+    def _load(self, draft_id: int) -> Draft | None:
+        if draft_id in self._drafts:
+            return self._drafts[draft_id]
+        row = self.conn.execute(_SELECT_DRAFT, {"draft_id": draft_id}).first()
         if row is None:
             return None
-        if row.owner != self.owner:
-            raise NotYourDraft(draft_id)
-        return _draft_from_row(row)
-
-    def _finish(self) -> None:
-        if not isinstance(self.state, dict):
-            raise TypeError("Turn.state must be a dict")
-        self._conn.execute(
-            update(conversations)
-            .where(conversations.c.key == self.conversation_key)
-            .values(
-                state_json=json.dumps(self.state, ensure_ascii=False, separators=(",", ":")),
-                active_draft_id=self._active_id,
-                version=conversations.c.version + 1,
-                updated_at=_now(),
-            )
-        )
+        draft = self._draft_from(row)
+        self._drafts[draft_id] = draft
+        return draft
 
     # ---- drafts
 
     @_translating
-    def draft(self) -> DraftRecord | None:
-        """The active draft (its row locked until the turn ends), or None."""
+    def draft(self) -> Draft | None:
+        """The active draft, or None."""
         self._check_open()
         if self._active_id is None:
             return None
-        if self._draft is None or self._draft.id != self._active_id:
-            self._draft = self._load_draft(self._active_id)
-            if self._draft is None:
-                self._active_id = None
-        return self._draft
+        found = self._load(self._active_id)
+        if found is None:
+            self._active_id = None
+        return found
 
-    def form(self) -> Form:
-        """A copy of the active draft's form; an empty draft is created if there is none."""
-        current = self.draft() or self.new_draft()
-        return current.form.model_copy(deep=True)
+    def active(self) -> Draft:
+        """The active draft; an empty one is created if there is none."""
+        return self.draft() or self.new_draft()
 
     @_translating
-    def new_draft(self, title: str = "", form: Form | None = None) -> DraftRecord:
+    def new_draft(self, title: str = "", form: Form | None = None, *, base: Form | None = None) -> Draft:
         """Create a draft for this owner and make it the active one."""
         self._check_open()
-        form = form if form is not None else Form()
         now = _now()
-        result = self._conn.execute(
+        form = form if form is not None else Form()
+        result = self.conn.execute(
             insert(drafts).values(
-                owner=self.owner,
-                title=title,
-                form_json=_dump_form(form),
-                created_at=now,
-                updated_at=now,
-                version=1,
+                owner=self.owner, title=title, form_json="", header_json=dumps(header_of(Form())),
+                base_json=dumps(base.model_dump(mode="json")) if base is not None else None,
+                created_at=now, updated_at=now, version=1,
             )
         )
-        draft_id = result.inserted_primary_key[0]
-        self._draft = DraftRecord(
-            id=draft_id,
-            owner=self.owner,
-            title=title,
-            form=form.model_copy(deep=True),
-            created_at=now,
-            updated_at=now,
-            version=1,
-        )
+        draft_id = int(result.inserted_primary_key[0])
+        draft = self._load(draft_id)
+        assert draft is not None
+        if not form.is_empty():
+            header, _ = draft.rows.write_form(form)
+            draft.header = header
+            draft.header_dirty = True
         self._active_id = draft_id
-        return self._draft
+        return draft
 
     @_translating
-    def list_drafts(self) -> list[DraftRecord]:
+    def list_drafts(self) -> list[DraftInfo]:
         """This owner's drafts, most recently updated first."""
         self._check_open()
-        return _list_drafts(self._conn, self.owner)
+        return [_info(r) for r in self.conn.execute(_LIST_DRAFTS, {"owner": self.owner})]
 
     @_translating
-    def switch(self, draft_id: int) -> DraftRecord:
+    def switch(self, draft_id: int) -> Draft:
         """Make one of this owner's drafts the active one.
 
         Raises :class:`NotYourDraft` when the id is unknown or another owner's.
@@ -636,189 +700,30 @@ class Turn:
             wanted = int(draft_id)
         except (TypeError, ValueError):
             raise NotYourDraft(draft_id) from None
-        found = self._load_draft(wanted)
+        found = self._load(wanted)
         if found is None:
             raise NotYourDraft(draft_id)
-        self._draft = found
         self._active_id = found.id
         return found
 
-    def _write_draft(self, current: DraftRecord, **values: Any) -> DraftRecord:
-        now = _now()
-        result = self._conn.execute(
-            update(drafts)
-            .where(drafts.c.id == current.id, drafts.c.version == current.version)
-            .values(updated_at=now, version=current.version + 1, **values)
-        )
-        if result.rowcount != 1:  # cannot happen while the row is locked; never write blindly
-            raise StoreError(f"draft {current.id} changed during the turn")
-        changed = {k: v for k, v in values.items() if k != "form_json"}
-        return DraftRecord(
-            id=current.id,
-            owner=current.owner,
-            title=changed.get("title", current.title),
-            form=current.form,
-            created_at=current.created_at,
-            updated_at=now,
-            version=current.version + 1,
-        )
-
     @_translating
-    def rename(self, title: str) -> DraftRecord:
-        """Retitle the active draft (creating an empty one if there is none)."""
-        current = self.draft() or self.new_draft()
-        self._draft = self._write_draft(current, title=title)
-        return self._draft
-
-    @_translating
-    def save_form(
-        self,
-        form: Form,
-        actor: str,
-        changes: Sequence[Change] = (),
-        *,
-        undoes: str | None = None,
-    ) -> DraftRecord:
-        """Store ``form`` as the active draft and record ``changes`` in its history.
-
-        ``actor`` is who made the changes (e.g. "user:U123"). When the save reverts an earlier
-        change set, pass its ``turn_id`` as ``undoes``: that set is marked undone and the new
-        rows are recorded as its undo (neither is offered by :meth:`last_change_set` again).
-        """
-        if not isinstance(form, Form):
-            raise TypeError("save_form expects a Form")
-        _require_key(actor, "actor")
-        rows = []
-        for change in changes:
-            if not isinstance(change, Change):
-                raise TypeError("changes must be Change instances")
-            _require_key(change.path, "Change.path")
-            rows.append(
-                {
-                    "actor": actor,
-                    "path": change.path,
-                    "old_json": _to_json(change.old),
-                    "new_json": _to_json(change.new),
-                    "turn_id": self.turn_id,
-                    "undoes": undoes,
-                }
-            )
-        current = self.draft() or self.new_draft()
-        if undoes is not None:
-            self.mark_undone(undoes)
-        saved = self._write_draft(current, form_json=_dump_form(form))
-        self._draft = DraftRecord(
-            id=saved.id,
-            owner=saved.owner,
-            title=saved.title,
-            form=form.model_copy(deep=True),
-            created_at=saved.created_at,
-            updated_at=saved.updated_at,
-            version=saved.version,
-        )
-        if rows:
-            for row in rows:
-                row["draft_id"] = saved.id
-                row["at"] = saved.updated_at
-            self._conn.execute(insert(history), rows)
-        return self._draft
-
-    # ---- history and undo
-
-    @_translating
-    def history(self, limit: int = 20) -> list[HistoryEntry]:
-        """The active draft's most recent history rows, newest first."""
-        current = self.draft()
-        if current is None:
-            return []
-        rows = self._conn.execute(
-            select(history)
-            .where(history.c.draft_id == current.id)
-            .order_by(history.c.id.desc())
-            .limit(limit)
-        )
-        return [_history_from_row(row) for row in rows]
-
-    @_translating
-    def last_change_set(self, actor: str | None = None) -> ChangeSet | None:
-        """The most recent change set on the active draft that is neither undone nor an undo,
-        optionally only among ``actor``'s; None when there is nothing to undo."""
-        current = self.draft()
-        if current is None:
-            return None
-        live = (
-            history.c.draft_id == current.id,
-            history.c.undoes.is_(None),
-            history.c.undone_by.is_(None),
-        )
-        by_actor = (history.c.actor == actor,) if actor is not None else ()
-        turn_id = self._conn.execute(
-            select(history.c.turn_id)
-            .where(*live, *by_actor)
-            .order_by(history.c.id.desc())
-            .limit(1)
-        ).scalar_one_or_none()
-        if turn_id is None:
-            return None
-        rows = list(
-            self._conn.execute(
-                select(history)
-                .where(*live, *by_actor, history.c.turn_id == turn_id)
-                .order_by(history.c.id)
-            )
-        )
-        return ChangeSet(
-            turn_id=turn_id,
-            draft_id=current.id,
-            actor=rows[-1].actor,
-            at=rows[-1].at,
-            changes=tuple(
-                Change(row.path, json.loads(row.old_json), json.loads(row.new_json))
-                for row in rows
-            ),
-        )
-
-    @_translating
-    def mark_undone(self, turn_id: str) -> int:
-        """Mark the active draft's change set ``turn_id`` as reverted by this turn.
-
-        Returns the number of history rows marked; ValueError if there was nothing to mark.
-        """
-        current = self.draft()
-        if current is None or turn_id == self.turn_id:
-            raise ValueError(f"no change set {turn_id!r} to undo")
-        result = self._conn.execute(
-            update(history)
-            .where(
-                history.c.draft_id == current.id,
-                history.c.turn_id == turn_id,
-                history.c.undoes.is_(None),
-                history.c.undone_by.is_(None),
-            )
-            .values(undone_by=self.turn_id)
-        )
-        if result.rowcount == 0:
-            raise ValueError(f"no change set {turn_id!r} to undo")
-        return result.rowcount
-
-    # ---- events
-
-    @_translating
-    def lang_of(self, user_id: str) -> str | None:
-        """A person's language, read in this turn's transaction (no extra round trip)."""
+    def delete_draft(self, draft_id: int) -> None:
+        """Delete one of this owner's drafts (its rows and history with it)."""
         self._check_open()
-        return self._conn.execute(
-            select(people.c.lang).where(people.c.user_id == user_id)
-        ).scalar_one_or_none()
+        if self._load(draft_id) is None:
+            return
+        self.conn.execute(delete(drafts).where(drafts.c.id == draft_id, drafts.c.owner == self.owner))
+        self._drafts.pop(draft_id, None)
+        if self._active_id == draft_id:
+            self._active_id = None
 
     @_translating
-    def event_done(self, event_id: str) -> bool:
-        """Whether a turn already applied this event (committed, in any process)."""
-        self._check_open()
-        done = self._conn.execute(
-            select(processed_events.c.done_at).where(processed_events.c.event_id == event_id)
-        ).scalar_one_or_none()
-        return done is not None
+    def rename(self, title: str) -> None:
+        draft = self.active()
+        self.conn.execute(update(drafts).where(drafts.c.id == draft.id).values(title=title))
+        draft.title = title
+
+    # ---- events, tickets, participants
 
     @_translating
     def complete_event(self, event_id: str) -> None:
@@ -826,26 +731,57 @@ class Turn:
         self._check_open()
         _require_key(event_id, "event_id")
         now = _now()
-        if not _insert_ignore(
-            self._conn, processed_events, {"event_id": event_id, "at": now, "done_at": now}, "event_id"
-        ):
-            self._conn.execute(
-                update(processed_events)
-                .where(processed_events.c.event_id == event_id)
-                .values(done_at=now)
-            )
-
-    @_translating
-    def drop_ticket(self, order_key: str) -> None:
-        """This turn's message has been applied: it no longer holds back later ones."""
-        self._check_open()
-        _delete_ticket(self._conn, self.conversation_key, order_key)
+        stmt = _dialect(self.conn).insert(processed_events).values(event_id=event_id, at=now, done_at=now)
+        self.conn.execute(stmt.on_conflict_do_update(index_elements=["event_id"], set_={"done_at": now}))
 
     @_translating
     def claim_event(self, event_id: str) -> bool:
         """Like :meth:`Store.claim_event`, but part of this turn: rolled back with it."""
         self._check_open()
         _require_key(event_id, "event_id")
-        return _insert_ignore(
-            self._conn, processed_events, {"event_id": event_id, "at": _now()}, "event_id"
-        )
+        return _insert_ignore(self.conn, processed_events, {"event_id": event_id, "at": _now()}, ["event_id"])
+
+    @_translating
+    def drop_ticket(self, order_key: str) -> None:
+        """This turn's message has been applied: it no longer holds back later ones."""
+        self._check_open()
+        _delete_ticket(self.conn, self.conversation_key, order_key)
+
+    @_translating
+    def join(self, user: str) -> None:
+        """Record that a person takes part in this (shared) conversation."""
+        self._check_open()
+        _insert_ignore(self.conn, participants, {
+            "owner": self.owner, "user_id": user, "conversation": self.conversation_key, "at": _now(),
+        }, ["owner", "user_id"])
+
+    @_translating
+    def participants(self) -> list[str]:
+        return list(self.conn.execute(
+            select(participants.c.user_id).where(participants.c.owner == self.owner)
+            .order_by(participants.c.at)
+        ).scalars())
+
+    # ---- end
+
+    def finish(self, actor: str | None = None) -> None:
+        """Write every draft's changes and the state (called when the turn's block exits)."""
+        if not isinstance(self.state, dict):
+            raise TypeError("Turn.state must be a dict")
+        now = _now()
+        for draft in self._drafts.values():
+            draft.flush(actor or self.actor, self.turn_id, now)
+        self.conn.execute(_SAVE_STATE, {
+            "c_key": self.conversation_key,
+            "state_json": json.dumps(self.state, ensure_ascii=False, separators=(",", ":")),
+            "active": self._active_id, "now": now,
+        })
+
+    #: Who the turn's changes are recorded as (set by the engine: "user:U123").
+    actor: str = "system"
+
+
+__all__ = [
+    "AccessDenied", "DEFAULT_SQLITE_PATH", "DraftChanged", "DraftInfo", "NotYourConversation",
+    "NotYourDraft", "Snapshot", "Store", "StoreError", "StoreUnavailable", "Turn", "resolve_url",
+]

@@ -9,6 +9,7 @@ from functools import cached_property
 
 from form_model.findings import Finding, Section, Severity
 from form_model.framework import Framework, framework
+from form_model.judgement import IndicatorVerdicts, judge_indicator
 from form_model.models import BUDGET_FIELD_BY_ATTR, Form, Indicator
 from form_model.values import IndicatorValue, parse_value
 
@@ -84,6 +85,15 @@ class Context:
 
     def value(self, index: int, attr: str) -> IndicatorValue:
         return self.values[(index, attr)]
+
+    @cached_property
+    def judgements(self) -> dict[int, IndicatorVerdicts]:
+        """The judgement of every named indicator's values (form_model.judgement), once."""
+        return {
+            i: judge_indicator(ind.name, ind.level1, ind.level2,
+                               self.value(i, "period_value"), self.value(i, "annual_value"))
+            for i, ind in self.named_indicators()
+        }
 
     @cached_property
     def expenditure_total(self) -> Decimal | None:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from form_model.amounts import AmountError, format_amount, parse_amount
+from form_model.amounts import format_amount
 from form_model.checker import thresholds as th
 from form_model.checker.registry import (
     Context,
@@ -19,6 +19,7 @@ from form_model.checker.registry import (
 )
 from form_model.findings import Finding, Section
 from form_model.findings import Severity as S
+from form_model.judgement import judge_amount
 from form_model.models import BUDGET_FIELD_BY_ATTR, BUDGET_FIELDS
 
 TOL = th.AMOUNT_TOLERANCE
@@ -182,29 +183,15 @@ def _note_place(ctx: Context, path: str) -> Place:
     return Place(Section.BUDGET, (path,), (path,), path)
 
 
-@rule("B09", S.ERROR, "amounts are numbers ≥ 0 with at most 2 decimals")
+@rule("B09", S.ERROR, "amounts are numbers ≥ 0 with at most 6 decimals")
 def b09(ctx: Context) -> Iterator[Finding]:
+    """Amounts an importer could not take as they stood, judged as the chat judges them."""
     for path, raw in ctx.form.amount_notes.items():
         place = _note_place(ctx, path)
-        try:
-            value = parse_amount(raw)
-        except AmountError as e:
+        for v in judge_amount(raw).verdicts:
             yield finding(
-                "B09", S.ERROR, place, f"金额无法识别：{e.message}", f"Amount not understood: {e.message_en}",
-                "填写数字，单位万元，如「4,381.54」。", "Enter a number in 10k yuan, e.g. 4,381.54.",
-            )
-            continue
-        if value < 0:
-            yield finding(
-                "B09", S.ERROR, place, f"金额不能为负数（{raw}）。", f"An amount cannot be negative ({raw}).",
-            )
-        elif value != value.quantize(Decimal("0.01")):
-            rounded = value.quantize(Decimal("0.01"))
-            yield finding(
-                "B09", S.WARNING, place,
-                f"金额「{raw}」超过两位小数，已按 {_fmt(rounded)} 处理，请确认。",
-                f"Amount '{raw}' has more than two decimals; taken as {_fmt(rounded)}.",
-                _fmt(rounded),
+                v.code, v.severity, place, v.message, v.message_en,
+                v.suggestion or v.hint, v.suggestion or v.hint_en,
             )
 
 

@@ -6,35 +6,58 @@ They compare two-character terms (see text_tools.terms); they are hints, hence w
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
 from form_model.checker import thresholds as th
 from form_model.checker.registry import Context, Place, finding, group_place, rule, task_place
-from form_model.checker.text_tools import numbered_items, shared_terms, terms
+from form_model.checker.text_tools import numbered_items, terms
 from form_model.findings import Finding, Section
 from form_model.findings import Severity as S
 from form_model.normalize import nfkc
-from form_model.values import ValueKind, parse_value
+from form_model.values import ValueKind
+from form_model.vocabulary import VOCAB
 
 _QUANTITY = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿)?\s*(个|人|次|家|项|场|篇|户|所|名|%)")
+#: A figure's subject is looked for in its own clause, this many characters either side.
+_BEFORE_FIGURE, _AFTER_FIGURE = 12, 6
+_CLAUSE_MARKS = "，,。；;、！？!?：:\n（）()"
 
 
-def _indicator_text(ctx: Context) -> str:
-    return " ".join(ind.name for _, ind in ctx.named_indicators())
+def _term_postings(ctx: Context) -> dict[str, list[int]]:
+    """Each term of the indicators' names → the indicators whose name has it."""
+    postings: dict[str, list[int]] = {}
+    for i, ind in ctx.named_indicators():
+        for t in terms(ind.name):
+            postings.setdefault(t, []).append(i)
+    return postings
+
+
+def _shares(text_terms: frozenset[str], postings: dict[str, list[int]], at_least: int) -> bool:
+    """Some indicator's name shares ``at_least`` terms with the text."""
+    counts: Counter[int] = Counter()
+    for t in text_terms:
+        for i in postings.get(t, ()):
+            counts[i] += 1
+            if counts[i] >= at_least:
+                return True
+    return False
 
 
 @rule("C01", S.WARNING, "each key task is covered by an indicator")
 def c01(ctx: Context) -> Iterator[Finding]:
     if not any(True for _ in ctx.named_indicators()):
         return
-    names = [ind.name for _, ind in ctx.named_indicators()]
+    postings = _term_postings(ctx)
     for t, task in enumerate(ctx.form.tasks):
         text = task.name + " " + " ".join(i.content for i in task.items)
-        if not terms(text):
+        text_terms = terms(text)
+        if not text_terms:
             continue
-        covered = any(len(shared_terms(task.name, n)) >= th.MIN_SHARED_TERMS for n in names) or any(
-            len(shared_terms(text, n)) >= th.MIN_SHARED_TERMS + 1 for n in names
+        covered = _shares(terms(task.name), postings, th.MIN_SHARED_TERMS) or _shares(
+            text_terms, postings, th.MIN_SHARED_TERMS + 1
         )
         if not covered:
             yield finding(
@@ -53,9 +76,9 @@ def c02(ctx: Context) -> Iterator[Finding]:
     items = numbered_items(goal)
     if len(items) < 2:
         return
-    all_names = _indicator_text(ctx)
+    name_terms = set(_term_postings(ctx))
     for n, item in enumerate(items, start=1):
-        if terms(item) and len(shared_terms(item, all_names)) < th.MIN_SHARED_TERMS:
+        if terms(item) and len(terms(item) & name_terms) < th.MIN_SHARED_TERMS:
             short = item if len(item) <= 24 else item[:24] + "…"
             yield finding(
                 "C02", S.WARNING, Place(Section.OVERALL_GOAL, (f"目标{n}",), (f"goal {n}",), "overall_goal"),
@@ -66,39 +89,84 @@ def c02(ctx: Context) -> Iterator[Finding]:
             )
 
 
-def _quantities(text: str) -> list[tuple[Decimal, str, str]]:
+@dataclass(frozen=True)
+class _Figure:
+    """A figure stated in a text (「举办非遗展示展演100场」): its number (magnitude applied),
+    its unit, and the terms of its own clause next to it."""
+
+    number: Decimal
+    unit: str
+    subject: frozenset[str]
+
+
+def _figures(text: str) -> list[_Figure]:
     out = []
     s = nfkc(text)
     for m in _QUANTITY.finditer(s):
         number = Decimal(m.group(1)) * {"万": 10000, "亿": 100000000, None: 1}[m.group(2)]
-        context = s[max(0, m.start() - 12) : m.start()]
-        out.append((number, m.group(3), context))
+        start = max(m.start() - _BEFORE_FIGURE, _clause_start(s, m.start()))
+        end = min(m.end() + _AFTER_FIGURE, _clause_end(s, m.end()))
+        subject = (terms(s[start:m.start()]) | terms(s[m.end():end])) - VOCAB.figure_stop_terms
+        out.append(_Figure(number, m.group(3), subject))
     return out
+
+
+def _clause_start(s: str, at: int) -> int:
+    return max(s.rfind(c, 0, at) for c in _CLAUSE_MARKS) + 1
+
+
+def _clause_end(s: str, at: int) -> int:
+    ends = [i for i in (s.find(c, at) for c in _CLAUSE_MARKS) if i >= 0]
+    return min(ends, default=len(s))
+
+
+@dataclass
+class _Measured:
+    """The indicators measuring one (unit, term): the first of them, and their values."""
+
+    first: int
+    values: set[Decimal]
+
+
+def _measured_index(ctx: Context) -> dict[tuple[str, str], _Measured]:
+    """(unit, term of the name) → the indicators whose 年度指标值 is a number in that unit."""
+    index: dict[tuple[str, str], _Measured] = {}
+    for i, ind in ctx.named_indicators():
+        v = ctx.value(i, "annual_value")
+        if v.kind != ValueKind.QUANTITATIVE or v.value is None:
+            continue
+        unit = "%" if v.is_percent else v.unit.lstrip("万亿")
+        for t in terms(ind.name) - VOCAB.figure_stop_terms:
+            entry = index.setdefault((unit, t), _Measured(i, set()))
+            entry.values.add(v.value)
+    return index
 
 
 @rule("C03", S.WARNING, "numbers in goals equal the matching indicator values")
 def c03(ctx: Context) -> Iterator[Finding]:
+    """A figure and an indicator are about the same thing when they share the unit and a
+    subject term of the figure's own clause (counting words such as 举办, 活动, 人数 do not
+    count); the figure differs when no such indicator has it as its 年度指标值."""
     texts: list[tuple[Place, str]] = [(Place(Section.OVERALL_GOAL, path="overall_goal"), ctx.form.overall_goal)]
     for t, task in enumerate(ctx.form.tasks):
         for k, item in enumerate(task.items):
             texts.append((task_place(ctx, t, k, "goal"), item.goal))
+    index = _measured_index(ctx)
+    if not index:
+        return
     for place, text in texts:
-        for number, unit, context in _quantities(text):
-            related = []
-            for i, ind in ctx.named_indicators():
-                v = ctx.value(i, "annual_value")
-                if v.kind != ValueKind.QUANTITATIVE or v.number is None:
-                    continue
-                v_unit = "%" if v.is_percent else v.unit.lstrip("万亿")
-                if v_unit == unit and shared_terms(context, ind.name):
-                    related.append((ind, v))
-            if related and not any(v.value == number for _, v in related):
-                ind, v = related[0]
-                yield finding(
-                    "C03", S.WARNING, place,
-                    f"文中的「{_fmt(number)}{unit}」与指标「{ind.name}」的年度指标值「{v.raw}」不一致。",
-                    f"'{_fmt(number)}{unit}' in the text differs from '{ind.name}' = '{v.raw}'.",
-                )
+        for figure in _figures(text):
+            related = [index[key] for t in figure.subject if (key := (figure.unit, t)) in index]
+            if not related or any(figure.number in m.values for m in related):
+                continue
+            i = min(m.first for m in related)
+            ind, v = ctx.form.indicators[i], ctx.value(i, "annual_value")
+            shown = f"{_fmt(figure.number)}{figure.unit}"
+            yield finding(
+                "C03", S.WARNING, place,
+                f"文中的「{shown}」与指标「{ind.name}」的年度指标值「{v.raw}」不一致。",
+                f"'{shown}' in the text differs from '{ind.name}' = '{v.raw}'.",
+            )
 
 
 def _fmt(d: Decimal) -> str:
@@ -111,7 +179,7 @@ def c04(ctx: Context) -> Iterator[Finding]:
         return
     outputs = [i for i, ind in ctx.named_indicators() if ind.level1 == "产出指标"]
     if outputs and not any(
-        parse_value(ctx.form.indicators[i].annual_value).kind == ValueKind.QUANTITATIVE for i in outputs
+        ctx.value(i, "annual_value").kind == ValueKind.QUANTITATIVE for i in outputs
     ):
         yield finding(
             "C04", S.WARNING, group_place("产出指标"),

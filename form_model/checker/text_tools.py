@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 
 from form_model.normalize import nfkc
+from form_model.vocabulary import VOCAB
 
 _NUMBERED = re.compile(
     r"(?:^|[\s。；;，,])(?:\(?\d{1,2}[.、．)）]|（\d{1,2}）|[一二三四五六七八九十]{1,2}[、.]|目标\s*\d)"
@@ -19,12 +20,9 @@ _FIGURE = re.compile(
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
-#: Two-character terms too common in this form to show that two texts are about the same thing.
-STOP_TERMS = frozenset(
-    "工作 推动 开展 加强 深化 持续 推进 提升 完善 实现 建设 发展 重点 任务 目标 指标 数量 情况 "
-    "完成 全面 进一步 做好 做实 助力 支持 以上 优秀 良好 合格 相关 有关 主要 广州 广州市 "
-    "我市 本市 全市 部门 单位 项目 资金 年度 每年 提高 促进".split()
-)
+#: Two-character terms too common in this form to show that two texts are about the same
+#: thing (data/value_words.json).
+STOP_TERMS = VOCAB.stop_terms
 
 
 def numbered_items(text: str) -> list[str]:
@@ -44,12 +42,8 @@ def has_figure(text: str) -> bool:
     return bool(_FIGURE.search(nfkc(text)))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16384)
 def terms(text: str) -> frozenset[str]:
     """Two-character CJK terms of a text, without the form's stop terms."""
     chars = "".join(_CJK.findall(text))
     return frozenset({chars[i : i + 2] for i in range(len(chars) - 1)} - STOP_TERMS)
-
-
-def shared_terms(a: str, b: str) -> frozenset[str]:
-    return terms(a) & terms(b)

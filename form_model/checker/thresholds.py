@@ -1,24 +1,13 @@
-"""Every threshold the checker uses, in one place.
+"""The checker's thresholds, defined once in :mod:`form_model.thresholds` (the judgement of
+values reads them too, and must not import the checker package)."""
 
-These are design choices (domain.md marks them [inferred]); a department with a stricter or
-looser practice changes them here without touching a rule.
-"""
-
-from decimal import Decimal
-
-#: Amounts are compared with this tolerance (万元): rounding to two places.
-AMOUNT_TOLERANCE = Decimal("0.01")
-#: B07: key-task funds below this share of 项目支出 are worth a question.
-TASK_SHARE_OF_PROJECT_MIN = Decimal("0.5")
-#: L01: long text likely to be cut at 255 characters downstream.
-LONG_TEXT = 250
-#: L02: text of this many characters without terminal punctuation is probably truncated.
-TRUNCATION_RANGE = (250, 256)
-#: L03: Excel's hard limit per cell.
-EXCEL_CELL_LIMIT = 32_767
-#: S14: an indicator value longer than this is probably a shifted row or a description.
-VALUE_MAX_CHARS = 40
-#: V05: satisfaction targets below this percentage are unusually low.
-SATISFACTION_MIN_PERCENT = Decimal("80")
-#: C01/C02: shared two-character terms needed to count as "covered" by an indicator.
-MIN_SHARED_TERMS = 1
+from form_model.thresholds import (  # noqa: F401  (re-exported for the rules)
+    AMOUNT_TOLERANCE,
+    EXCEL_CELL_LIMIT,
+    LONG_TEXT,
+    MIN_SHARED_TERMS,
+    SATISFACTION_MIN_PERCENT,
+    TASK_SHARE_OF_PROJECT_MIN,
+    TRUNCATION_RANGE,
+    VALUE_MAX_CHARS,
+)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from form_model.amounts import AmountError, decimal_places, parse_amount
+from form_model.amounts import MAX_AMOUNT, MAX_PLACES, AmountError, decimal_places, parse_amount
 from form_model.findings import Section
 from form_model.importers.cells import Grid
 from form_model.importers.errors import FormReadError
@@ -73,8 +73,6 @@ from form_model.models import (
 )
 from form_model.normalize import clean_cell_text, name_key, nfkc
 
-#: 万元; anything this large is a typing accident (and would overflow two-place rounding).
-MAX_AMOUNT = Decimal(10) ** 12
 SECTION_LABELS = (DEPARTMENT, BASIC_INFO, BUDGET, GOAL, TASKS, OTHER, INDICATORS)
 _COUNT = re.compile(r"^(\d{1,8})\s*(?:人|个|家|名|户)?$")
 
@@ -377,11 +375,9 @@ class _Reader:
         except AmountError:
             self.amount_notes[path] = text
             return None
-        if value < 0 or value >= MAX_AMOUNT:
-            self.amount_notes[path] = text
+        if value < 0 or value >= MAX_AMOUNT or decimal_places(value) > MAX_PLACES:
+            self.amount_notes[path] = text  # kept aside with its text; the checker reports it (B09)
             return None
-        if decimal_places(value) > 2:
-            self.amount_notes[path] = text  # the model rounds it to two places
         return value
 
     def _budget(self) -> Budget:
@@ -532,4 +528,4 @@ def _note_order(note: ReaderNote) -> tuple[int, int, int]:
     return (note.section.order, note.row or 0, note.col or 0)
 
 
-__all__ = ["MAX_AMOUNT", "form_label_count", "parse_grid"]
+__all__ = ["form_label_count", "parse_grid"]

@@ -68,6 +68,8 @@ def _error(exc: ValidationError) -> FormReadError:
     template = _REASONS_ZH.get(kind)
     if kind == "value_error" and "too large" in message_en:
         template = "金额数值过大，无法保留两位小数"
+    elif kind == "value_error" and "decimal places" in message_en:
+        template = "金额最多六位小数（以万元计已精确到分）"
     try:
         reason_zh = template.format(**ctx) if template else message_en
     except (KeyError, IndexError):

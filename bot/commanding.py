@@ -1,0 +1,176 @@
+"""Commands: help, 进度, check, skip, back, undo, edit, show, export, lang, cancel, continue.
+Drafts (new, list, switch) are :mod:`bot.drafting`'s."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot import commands as C
+from bot import drafting
+from bot.commands import Command, parse_lang
+from bot.conversation import Conversation
+from bot.prompts import shorten, where
+from bot.state import Scope
+from bot.steps import DONE, step_of
+from bot.store import Change, parse_row_path
+from bot.targets import locate, resolve
+from bot.types import Choice
+from bot.walk import first_missing, pos_for_path, resume_at, valid
+
+
+def run(conv: Conversation, command: Command) -> None:
+    handlers: dict[str, Callable[[], None]] = {
+        C.HELP: lambda: conv.prompt(conv.m("help")),
+        C.STATUS: lambda: status(conv),
+        C.CHECK: lambda: conv.later("check"),
+        C.SKIP: lambda: skip(conv),
+        C.BACK: lambda: back(conv),
+        C.UNDO: lambda: undo(conv),
+        C.EDIT: lambda: edit(conv, command.arg),
+        C.SHOW: lambda: conv.later("show"),
+        C.EXPORT: lambda: conv.later("export"),
+        C.NEW: lambda: drafting.new(conv),
+        C.DRAFTS: lambda: drafting.listing(conv),
+        C.SWITCH: lambda: drafting.switch(conv, command.arg),
+        C.CANCEL: lambda: cancel(conv),
+        C.CONTINUE: lambda: resume(conv),
+        C.LANG: lambda: set_lang(conv, command.arg),
+    }
+    handler = handlers.get(command.name)
+    if handler is not None:
+        handler()
+
+
+def status(conv: Conversation) -> None:
+    pos = conv.current_pos()
+    nxt = where(conv.nav, first_missing(conv.nav), conv.lang) if pos.step == DONE else where(conv.nav, pos, conv.lang)
+    conv.later("status", next=nxt)
+
+
+def skip(conv: Conversation) -> None:
+    pos = conv.current_pos()
+    step = step_of(pos)
+    if step.id == DONE:
+        conv.say(conv.m("nothing_to_skip"))
+        return
+    conv.state.pending = None
+    default = {"task.more": "done", "ind.more": "next"}.get(step.id)
+    conv.move_on(conv.m("skipped"), choice=default)
+
+
+def back(conv: Conversation) -> None:
+    trail = conv.state.trail
+    if not trail:
+        conv.prompt(conv.m("back_none"))
+        return
+    conv.state.pos = valid(conv.nav, trail.pop())
+    conv.state.pending = None
+    conv.prompt()
+
+
+def go(conv: Conversation, target: str, *, intro: bool = True) -> None:
+    """Go to a field or group, then come back to where the person was."""
+    found = locate(conv.nav, target)
+    if found is None:
+        conv.say(conv.m("edit_unknown", target=target))
+        return
+    pos, kind = found
+    pos = valid(conv.nav, pos)
+    if conv.state.scope is None:
+        conv.state.return_to = conv.current_pos()
+    conv.state.scope = Scope(kind=kind, pos=pos)  # type: ignore[arg-type]
+    conv.state.pending = None
+    conv.set_pos(pos)
+    conv.prompt(conv.m("edit_go", where=where(conv.nav, pos, conv.lang)) if intro else None)
+
+
+def edit(conv: Conversation, target: str) -> None:
+    if not target:
+        conv.say(conv.m("edit_where"))
+        return
+    found = resolve(conv.nav, target)
+    if not found:
+        conv.say(conv.m("edit_unknown", target=target))
+    elif len(found) == 1:
+        go(conv, found[0][1])
+    else:
+        conv.say(conv.m("edit_pick", target=target), [Choice(label, f"goto:{t}") for label, t in found])
+
+
+def describe(conv: Conversation, change: Change) -> str:
+    rp = parse_row_path(change.path)
+    pos = pos_for_path(conv.nav, change.path)
+    if change.path == "form":
+        place = conv.m("source_paste")
+    elif pos is not None:
+        place = where(conv.nav, pos, conv.lang)
+    else:
+        place = {"task": "年度重点工作任务", "item": "年度重点工作任务", "indicator": "绩效指标"}.get(
+            rp.kind if rp else "", change.path)
+
+    def shown(value: object) -> str:
+        if value in (None, ""):
+            return "—"
+        if isinstance(value, dict):
+            data = value.get("data", value)
+            return shorten(str(data.get("name") or data.get("content") or "…"), 20)
+        return shorten(str(value), 20)
+
+    if rp is not None and rp.field is None or change.path == "form":
+        return place
+    arrow = f"（{shown(change.old)} → {shown(change.new)}）" if conv.lang == "zh" else \
+        f" ({shown(change.old)} → {shown(change.new)})"
+    return place + arrow
+
+
+def undo(conv: Conversation) -> None:
+    change_set = conv.draft.last_change_set()
+    if change_set is None:
+        conv.prompt(conv.m("undo_none"))
+        return
+    described = [describe(conv, c) for c in change_set.changes[:6]]
+    conv.draft.undo(change_set, conv.st.turn_id)
+    conv.nav.forget()
+    conv.state.pending = None
+    first = change_set.changes[0].path if change_set.changes else None
+    target = pos_for_path(conv.nav, first) if first else None
+    here = valid(conv.nav, conv.state.pos)
+    text = conv.m("undone", items="，".join(described) + ("…" if len(change_set.changes) > 6 else ""))
+    if target is not None and valid(conv.nav, target) != here:
+        target = valid(conv.nav, target)
+        if conv.state.scope is None:
+            conv.state.return_to = here
+        conv.state.scope = Scope(kind="field", pos=target)
+        conv.set_pos(target)
+    else:
+        conv.state.pos = here
+    conv.prompt(text)
+
+
+def cancel(conv: Conversation) -> None:
+    conv.state.pending = None
+    conv.state.scope = None
+    back = conv.state.return_to
+    conv.state.return_to = None
+    if back is not None:
+        conv.state.pos = valid(conv.nav, back)
+    conv.state.paused = True
+    conv.say(conv.m("cancelled"))
+
+
+def resume(conv: Conversation) -> None:
+    conv.state.paused = False
+    pos = conv.current_pos()
+    conv.state.pos = first_missing(conv.nav) if pos.step == DONE else resume_at(conv.nav, pos)
+    conv.prompt(conv.m("resumed"))
+
+
+def set_lang(conv: Conversation, arg: str) -> None:
+    lang = parse_lang(arg)
+    if lang is None:
+        conv.say(conv.m("lang_unknown"))
+        return
+    conv.lang = conv.new_lang = lang
+    # The current question again, in the new language.
+    note = conv.m("lang_set_thread", user=conv.turn.user) if conv.turn.shared else conv.m("lang_set")
+    conv.prompt(note)

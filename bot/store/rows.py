@@ -1,0 +1,278 @@
+"""A draft's content in the database: its header document and its rows (see :mod:`.schema`).
+
+:class:`DraftRows` reads and writes one draft's rows through the connection of the turn that
+holds the draft's lock. Single rows and one 一级 › 二级 pair are read through indexes; only
+whole-form operations (:meth:`DraftRows.load_form`, :meth:`DraftRows.write_form`) touch every
+row. Statements are built once, at import.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+
+from bot.store.paths import INDICATOR, ITEM, TASK, PositionMap
+from bot.store.schema import draft_rows
+from form_model.models import Form
+
+#: Space between the places of rows appended one after the other.
+ORD_STEP = 1024.0
+
+_cols = (draft_rows.c.id, draft_rows.c.kind, draft_rows.c.parent_id, draft_rows.c.ord,
+         draft_rows.c.data_json)
+_SELECT_KIND = (
+    select(*_cols)
+    .where(draft_rows.c.draft_id == bindparam("draft_id"), draft_rows.c.kind == bindparam("kind"))
+    .order_by(draft_rows.c.ord, draft_rows.c.id)
+)
+_SELECT_CHILDREN = (
+    select(*_cols)
+    .where(draft_rows.c.draft_id == bindparam("draft_id"), draft_rows.c.parent_id == bindparam("parent"))
+    .order_by(draft_rows.c.ord, draft_rows.c.id)
+)
+_SELECT_ONE = select(*_cols).where(
+    draft_rows.c.draft_id == bindparam("draft_id"), draft_rows.c.id == bindparam("row_id")
+)
+_SELECT_PAIR = (
+    select(*_cols)
+    .where(
+        draft_rows.c.draft_id == bindparam("draft_id"),
+        draft_rows.c.kind == INDICATOR,
+        draft_rows.c.level1 == bindparam("l1"),
+        draft_rows.c.level2 == bindparam("l2"),
+    )
+    .order_by(draft_rows.c.ord, draft_rows.c.id)
+)
+_SELECT_OUTLINE = (
+    select(
+        draft_rows.c.level1, draft_rows.c.level2, func.count(), func.min(draft_rows.c.ord),
+        func.max(draft_rows.c.ord),
+    )
+    .where(draft_rows.c.draft_id == bindparam("draft_id"), draft_rows.c.kind == INDICATOR)
+    .group_by(draft_rows.c.level1, draft_rows.c.level2)
+)
+_SELECT_ALL = (
+    select(*_cols)
+    .where(draft_rows.c.draft_id == bindparam("draft_id"))
+    .order_by(draft_rows.c.ord, draft_rows.c.id)
+)
+_COUNT_KIND = select(func.count()).where(
+    draft_rows.c.draft_id == bindparam("draft_id"), draft_rows.c.kind == bindparam("kind")
+)
+_NEXT_ORD = select(func.min(draft_rows.c.ord)).where(
+    draft_rows.c.draft_id == bindparam("draft_id"),
+    draft_rows.c.kind == bindparam("kind"),
+    draft_rows.c.ord > bindparam("after"),
+)
+_NEXT_CHILD_ORD = select(func.min(draft_rows.c.ord)).where(
+    draft_rows.c.draft_id == bindparam("draft_id"),
+    draft_rows.c.parent_id == bindparam("parent"),
+    draft_rows.c.ord > bindparam("after"),
+)
+_MAX_ORD = select(func.max(draft_rows.c.ord)).where(
+    draft_rows.c.draft_id == bindparam("draft_id"), draft_rows.c.kind == bindparam("kind")
+)
+_MAX_CHILD_ORD = select(func.max(draft_rows.c.ord)).where(
+    draft_rows.c.draft_id == bindparam("draft_id"), draft_rows.c.parent_id == bindparam("parent")
+)
+_UPDATE = (
+    update(draft_rows)
+    .where(draft_rows.c.draft_id == bindparam("d_id"), draft_rows.c.id == bindparam("r_id"))
+    .values(data_json=bindparam("data_json"), level1=bindparam("level1"), level2=bindparam("level2"))
+)
+_MOVE = (
+    update(draft_rows)
+    .where(draft_rows.c.draft_id == bindparam("d_id"), draft_rows.c.id == bindparam("r_id"))
+    .values(ord=bindparam("new_ord"))
+)
+_DELETE = delete(draft_rows).where(
+    draft_rows.c.draft_id == bindparam("d_id"), draft_rows.c.id == bindparam("r_id")
+)
+_DELETE_ALL = delete(draft_rows).where(draft_rows.c.draft_id == bindparam("d_id"))
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass
+class Row:
+    """One stored row: a task (``data`` holds the Task's fields but its items), a task sub-row
+    (``parent_id`` is its task) or an indicator."""
+
+    id: int
+    kind: str
+    parent_id: int | None
+    ord: float
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PairInfo:
+    """The indicators of one 一级 › 二级 pair as an outline: how many, and where they lie."""
+
+    level1: str
+    level2: str
+    count: int
+    first_ord: float
+    last_ord: float
+
+
+def _row(r: Any) -> Row:
+    return Row(r.id, r.kind, r.parent_id, r.ord, json.loads(r.data_json))
+
+
+def _levels(kind: str, data: dict[str, Any]) -> tuple[str, str]:
+    if kind != INDICATOR:
+        return "", ""
+    return str(data.get("level1") or ""), str(data.get("level2") or "")
+
+
+class DraftRows:
+    """The rows of one draft, through a connection whose transaction holds the draft's lock."""
+
+    def __init__(self, conn: Connection, draft_id: int) -> None:
+        self.conn = conn
+        self.draft_id = draft_id
+
+    # ---- reads
+
+    def rows(self, kind: str) -> list[Row]:
+        return [_row(r) for r in self.conn.execute(_SELECT_KIND, {"draft_id": self.draft_id, "kind": kind})]
+
+    def children(self, parent_id: int) -> list[Row]:
+        return [_row(r) for r in self.conn.execute(
+            _SELECT_CHILDREN, {"draft_id": self.draft_id, "parent": parent_id})]
+
+    def row(self, row_id: int) -> Row | None:
+        found = self.conn.execute(_SELECT_ONE, {"draft_id": self.draft_id, "row_id": row_id}).first()
+        return _row(found) if found is not None else None
+
+    def pair_rows(self, level1: str, level2: str) -> list[Row]:
+        return [_row(r) for r in self.conn.execute(
+            _SELECT_PAIR, {"draft_id": self.draft_id, "l1": level1, "l2": level2})]
+
+    def outline(self) -> list[PairInfo]:
+        """Every pair that has indicators, in the order of their first row."""
+        found = [PairInfo(*r) for r in self.conn.execute(_SELECT_OUTLINE, {"draft_id": self.draft_id})]
+        return sorted(found, key=lambda p: p.first_ord)
+
+    def count(self, kind: str) -> int:
+        return self.conn.execute(_COUNT_KIND, {"draft_id": self.draft_id, "kind": kind}).scalar_one()
+
+    # ---- places
+
+    def ord_after(self, kind: str, after: float | None, parent_id: int | None = None) -> float:
+        """A place right after ``after`` (None: at the end) among the rows of ``kind`` (or the
+        children of ``parent_id``), renumbering them in the rare case floats run out."""
+        params: dict[str, Any] = {"draft_id": self.draft_id, "kind": kind, "parent": parent_id}
+        if after is None:
+            stmt = _MAX_ORD if parent_id is None else _MAX_CHILD_ORD
+            last = self.conn.execute(stmt, params).scalar_one_or_none()
+            return (last or 0.0) + ORD_STEP
+        stmt = _NEXT_ORD if parent_id is None else _NEXT_CHILD_ORD
+        nxt = self.conn.execute(stmt, params | {"after": after}).scalar_one_or_none()
+        if nxt is None:
+            return after + ORD_STEP
+        middle = (after + nxt) / 2
+        if after < middle < nxt:
+            return middle
+        # Floats ran out between two rows: renumber the rows, then take the middle again.
+        rows = self.rows(kind) if parent_id is None else self.children(parent_id)
+        rank = sum(1 for r in rows if r.ord <= after)
+        for n, r in enumerate(rows):
+            self.conn.execute(_MOVE, {"d_id": self.draft_id, "r_id": r.id, "new_ord": (n + 1) * ORD_STEP})
+        return (rank + 0.5) * ORD_STEP
+
+    # ---- writes
+
+    def insert(self, kind: str, data: dict[str, Any], *, ord: float, parent_id: int | None = None,
+               row_id: int | None = None) -> int:
+        level1, level2 = _levels(kind, data)
+        values: dict[str, Any] = {
+            "draft_id": self.draft_id, "kind": kind, "parent_id": parent_id, "ord": ord,
+            "level1": level1, "level2": level2, "data_json": dumps(data),
+        }
+        if row_id is not None:
+            values["id"] = row_id
+        result = self.conn.execute(insert(draft_rows).values(**values))
+        return row_id if row_id is not None else int(result.inserted_primary_key[0])
+
+    def update(self, row: Row) -> None:
+        level1, level2 = _levels(row.kind, row.data)
+        self.conn.execute(_UPDATE, {
+            "d_id": self.draft_id, "r_id": row.id, "data_json": dumps(row.data),
+            "level1": level1, "level2": level2,
+        })
+
+    def delete(self, row_id: int) -> None:
+        self.conn.execute(_DELETE, {"d_id": self.draft_id, "r_id": row_id})
+
+    # ---- the whole form
+
+    def load_form(self, header: dict[str, Any]) -> tuple[Form, PositionMap]:
+        """The whole form (header and every row) and where each row sits in it."""
+        tasks: list[Row] = []
+        items: dict[int, list[Row]] = {}
+        indicators: list[Row] = []
+        for r in self.conn.execute(_SELECT_ALL, {"draft_id": self.draft_id}):
+            row = _row(r)
+            if row.kind == TASK:
+                tasks.append(row)
+            elif row.kind == ITEM and row.parent_id is not None:
+                items.setdefault(row.parent_id, []).append(row)
+            elif row.kind == INDICATOR:
+                indicators.append(row)
+        positions = PositionMap(
+            tasks=[t.id for t in tasks],
+            items=[[i.id for i in items.get(t.id, [])] for t in tasks],
+            indicators=[i.id for i in indicators],
+        )
+        data = dict(header)
+        data["amount_notes"] = _notes_to_positions(header.get("amount_notes") or {}, positions)
+        data["tasks"] = [t.data | {"items": [i.data for i in items.get(t.id, [])]} for t in tasks]
+        data["indicators"] = [i.data for i in indicators]
+        return Form.model_validate(data), positions
+
+    def write_form(self, form: Form) -> tuple[dict[str, Any], PositionMap]:
+        """Replace every row with the form's; returns the header document to store."""
+        self.conn.execute(_DELETE_ALL, {"d_id": self.draft_id})
+        data = form.model_dump(mode="json")
+        positions = PositionMap()
+        task_rows = []
+        for t, task in enumerate(data.pop("tasks")):
+            task_items = task.pop("items")
+            task_id = self.insert(TASK, task, ord=(t + 1) * ORD_STEP)
+            positions.tasks.append(task_id)
+            task_rows.append(task_id)
+            ids = [self.insert(ITEM, item, ord=(i + 1) * ORD_STEP, parent_id=task_id)
+                   for i, item in enumerate(task_items)]
+            positions.items.append(ids)
+        for k, ind in enumerate(data.pop("indicators")):
+            positions.indicators.append(self.insert(INDICATOR, ind, ord=(k + 1) * ORD_STEP))
+        data["amount_notes"] = _notes_to_rows(data.get("amount_notes") or {}, positions)
+        return data, positions
+
+
+def _notes_to_rows(notes: dict[str, str], positions: PositionMap) -> dict[str, str]:
+    """Notes keyed by position paths (as importers write them) keyed by row paths instead."""
+    return {positions.to_row_path(path) or path: text for path, text in notes.items()}
+
+
+def _notes_to_positions(notes: dict[str, str], positions: PositionMap) -> dict[str, str]:
+    out = {}
+    for path, text in notes.items():
+        shown = positions.to_position_path(path)
+        if shown is not None:
+            out[shown] = text
+    return out
+
+
+def header_of(form: Form) -> dict[str, Any]:
+    """The header document of a form: every field but the task and indicator tables."""
+    data = form.model_dump(mode="json")
+    del data["tasks"], data["indicators"]
+    return data
