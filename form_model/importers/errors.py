@@ -89,8 +89,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "other_template": ("{detail}", "{detail}"),
     "empty_form": (
-        "找到了申报表的栏目，但没有读到任何填写的内容{detail}",
-        "The form's labels are there, but nothing is filled in{detail}.",
+        "这份申报表中没有读到任何填写的内容{detail}",
+        "Nothing is filled in on this form{detail}.",
     ),
     "over_caps": ("申报表过大：{detail}", "The form is too large: {detail}."),
     "text_too_big": (
