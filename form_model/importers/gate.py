@@ -2,9 +2,12 @@
 
 Cheap checks that run before openpyxl sees a byte: size, file type, the zip directory
 (zip bombs, encrypted entries, forbidden parts such as macros or external links), and one
-streaming pass over every XML part with defusedxml's expat reader, which refuses any DOCTYPE
-and counts rows, cells, merged areas and hyperlink areas of the worksheets. Each refusal is a
-:class:`FormReadError` with its own message.
+streaming pass over every XML part with the expat parser defusedxml's reader sets up (it
+refuses any DOCTYPE, entity declaration or external reference), which counts rows, cells,
+merged areas and hyperlink areas of the worksheets and records, for the read-only reader, each
+sheet's merged ranges and whether its rows are in order. The sheet limits are derived from
+the form's caps (:mod:`.gate_limits`). Each refusal is a :class:`FormReadError` with its own
+message.
 """
 
 from __future__ import annotations
