@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.conversation import Conversation
-from bot.fields import Context, Reading, read
+from bot.fields import Context, Reading, looks_like_value, read
 from bot.prompts import shorten
 from bot.state import Pending, Pos
 from bot.steps import DONE, INDICATOR_NAME_READER, Step, step_of
@@ -92,6 +92,14 @@ def take(conv: Conversation, pos: Pos, step: Step, reading: Reading) -> None:
 
 
 def answer_indicator_name(conv: Conversation, text: str, pos: Pos, step: Step) -> None:
+    if pos.ind is not None and looks_like_value(text):
+        # Asked for the name of an indicator that exists (an edit), the person typed a value:
+        # the values are what they want to change (both columns), the name stays.
+        from bot.labelled import Item
+        from bot.placing import place_items
+
+        place_items(conv, [Item("indicator", {"ind.value": text.strip()}, {"ind.value": "指标值"})])
+        return
     reading = read(INDICATOR_NAME_READER, text, reading_context(conv, step, pos))
     if reading.refusal is not None:
         conv.prompt(conv.m("not_taken", reason=reading.refusal))

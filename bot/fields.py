@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -116,8 +117,16 @@ def read_department(text: str, ctx: Context) -> Reading:
     return Reading(value=value, shown=value)
 
 
-def parse_year(text: str) -> int | None:
+#: Years named relative to today: 「明年」 is this year plus one.
+RELATIVE_YEARS = {"今年": 0, "本年": 0, "本年度": 0, "this year": 0, "明年": 1, "下一年": 1,
+                  "下年": 1, "下年度": 1, "next year": 1, "后年": 2}
+
+
+def parse_year(text: str, today: date | None = None) -> int | None:
     s = nfkc(text).strip().translate(_CN_DIGITS)
+    offset = RELATIVE_YEARS.get(s.casefold().rstrip("。.!！"))
+    if offset is not None:
+        return (today or date.today()).year + offset
     m = _YEAR.match(s)
     if not m:
         return None
@@ -150,22 +159,22 @@ def read_long_text(text: str, ctx: Context) -> Reading:
     return Reading(value=value, shown=value)
 
 
-def read_task_name(text: str, ctx: Context) -> Reading:
+def _read_name(text: str, ctx: Context, refusal: str) -> Reading:
+    """A name (of a task, of an indicator): text that is not an amount or a value."""
     value, problem = _text(text, ctx)
     if problem:
         return problem
     if looks_like_amount(value) or looks_like_value(value):
-        return _refuse("not_a_task_name", ctx.lang, text=value)
+        return _refuse(refusal, ctx.lang, text=value)
     return Reading(value=value, shown=value)
+
+
+def read_task_name(text: str, ctx: Context) -> Reading:
+    return _read_name(text, ctx, "not_a_task_name")
 
 
 def read_indicator_name(text: str, ctx: Context) -> Reading:
-    value, problem = _text(text, ctx)
-    if problem:
-        return problem
-    if looks_like_value(value) or looks_like_amount(value):
-        return _refuse("not_an_indicator_name", ctx.lang, text=value)
-    return Reading(value=value, shown=value)
+    return _read_name(text, ctx, "not_an_indicator_name")
 
 
 def read_value(text: str, ctx: Context) -> Reading:

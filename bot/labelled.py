@@ -27,10 +27,12 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from bot.steps import HEADER, STEPS
 from form_model.models import BUDGET_FIELDS
 from form_model.normalize import nfkc
 
-HEADER_KEYS = ("department", "year", "overall_goal", "other_tasks")
+#: Header fields are named by the ids of the steps that ask them (bot/steps.py).
+HEADER_KEYS = frozenset(s.id for s in STEPS if s.target is not None and s.target.kind == HEADER)
 TASK_KEYS = ("task.name", "task.ref", "item.row", "item.content", "item.amount", "item.goal")
 INDICATOR_KEYS = (
     "ind.level1", "ind.level2", "ind.name", "ind.path", "ind.value", "ind.period_value",
@@ -110,7 +112,7 @@ def vocabulary() -> _Vocabulary:
         rf"{_BOUNDARY}(?P<label>{_alternation(text_labels)})\s*[:：]", re.IGNORECASE)
     number_start = r"[-−+¥￥\d一二三四五六七八九十零两壹贰叁肆伍陆柒捌玖]|RMB|CNY|人民币"
     budget_re = re.compile(
-        rf"{_BOUNDARY}(?P<label>{_alternation(list(budget))})\s*(?:[:：=]|为|是)?\s*(?=(?:{number_start}))",
+        rf"{_BOUNDARY}(?P<label>{_alternation(list(budget))})\s*(?:[:：=]|(?:也|都|还|亦)?(?:是|为|有))?\s*(?=(?:{number_start}))",
         re.IGNORECASE,
     )
     return _Vocabulary(labels, contextual, budget, frozenset(_norm(w) for w in raw["not_labels"]),
@@ -206,12 +208,12 @@ def _strip(value: str) -> str:
 
 
 def parse(text: str, *, is_pair: Callable[[str, str], bool] | None = None,
-          indicator_name: Callable[[str], bool] | None = None) -> Parsed:
+          indicator_name: Callable[[str, str], bool] | None = None) -> Parsed:
     """The items a message types out, and what it says that no label claims.
 
     ``is_pair(level1, level2)`` says whether two names are a 一级 and a 二级 (for labels such
-    as 「产出指标›数量指标›…：」); ``indicator_name(text)`` whether an unknown label is in fact
-    an indicator's name (「帮助转移就业人数：≥1.4万人」).
+    as 「产出指标›数量指标›…：」); ``indicator_name(label, value)`` whether an unknown label is
+    in fact an indicator's name with its value (「帮助转移就业人数：≥1.4万人」).
     """
     hits = _resolve_contextual(_hits(text, is_pair))
     unplaced: list[tuple[str, str]] = []
@@ -237,7 +239,7 @@ def parse(text: str, *, is_pair: Callable[[str, str], bool] | None = None,
         key = h.key
         if key.startswith("?"):
             label = key[1:]
-            if indicator_name is not None and value and indicator_name(label):
+            if indicator_name is not None and value and indicator_name(label, value):
                 item = start("indicator")
                 item.fields["ind.name"], item.labels["ind.name"] = label, label
                 item.fields["ind.value"], item.labels["ind.value"] = value, label
@@ -247,7 +249,7 @@ def parse(text: str, *, is_pair: Callable[[str, str], bool] | None = None,
         if key.startswith("budget."):
             budget.fields[key], budget.labels[key] = value, h.label
             continue
-        if key in HEADER_KEYS:
+        if key in HEADER_KEYS:  # (every header field but the amounts, which go together)
             header.fields[key], header.labels[key] = value, h.label
             continue
         kind = "task" if key in TASK_KEYS else "indicator"

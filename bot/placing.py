@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.answering import reading_context
 from bot.conversation import Conversation
-from bot.fields import Context, Reading, read
+from bot.fields import Context, Reading, looks_like_value, read
 from bot.labelled import Item, Parsed
 from bot.prompts import shorten, where
 from bot.state import Pending, Pos, Scope
@@ -26,8 +26,6 @@ from form_model.framework import framework
 from form_model.matching import Column, Decision, match
 from form_model.normalize import label_key, name_key
 
-_HEADER_STEPS = {"department": "department", "year": "year", "overall_goal": "overall_goal",
-                 "other_tasks": "other_tasks"}
 _ITEM_FIELDS = ("item.content", "item.amount", "item.goal")
 _VALUE_FIELDS = {"ind.period_value": "period_value", "ind.annual_value": "annual_value"}
 
@@ -45,19 +43,22 @@ class Outcome:
 
 
 def place(conv: Conversation, parsed: Parsed) -> None:
+    place_items(conv, parsed.items, parsed.unplaced)
+
+
+def place_items(conv: Conversation, items: list[Item],
+                unplaced: list[tuple[str, str]] | None = None) -> None:
     out = Outcome()
-    for item in parsed.items:
-        if item.kind == "header":
+    for item in items:
+        if item.kind in ("header", "budget"):
             _place_header(conv, item, out)
-        elif item.kind == "budget":
-            _place_budget(conv, item, out)
         elif item.kind == "task":
             _place_task(conv, item, out)
         elif item.kind == "indicator":
             _place_indicator(conv, item, out)
         if out.asked:
             break
-    for label, text in parsed.unplaced:
+    for label, text in unplaced or []:
         shown = f"{label}：{shorten(text, 60)}" if label else shorten(text, 60)
         out.problems.append(conv.m("unplaced", text=shown))
     _settle(conv, out)
@@ -135,11 +136,7 @@ def _take(conv: Conversation, out: Outcome, pos: Pos, raw: str, label: str,
 # --- header and amounts ------------------------------------------------------------------------
 
 def _place_header(conv: Conversation, item: Item, out: Outcome) -> None:
-    for key, raw in item.fields.items():
-        _take(conv, out, Pos(step=_HEADER_STEPS[key]), raw, item.labels[key])
-
-
-def _place_budget(conv: Conversation, item: Item, out: Outcome) -> None:
+    """Header fields and amounts: each key is the id of the step that asks it."""
     for key, raw in item.fields.items():
         _take(conv, out, Pos(step=key), raw, item.labels[key])
 
@@ -249,18 +246,21 @@ def _level2(text: str, level1: str | None) -> str | None:
 
 
 def known_indicator(conv: Conversation) -> Any:
-    """For :func:`bot.labelled.parse`: whether an unknown label is an indicator's name — one of
-    the draft's, or a certain match in the library."""
-    def check(text: str) -> bool:
-        key = name_key(text)
+    """For :func:`bot.labelled.parse`: whether an unknown label with its value is an indicator —
+    one of the draft's, a certain match in the library, or a name followed by what can only be
+    an indicator value (「古籍修复数量：≥500册」)."""
+    def check(label: str, value: str) -> bool:
+        key = name_key(label)
         if len(key) < 4:
             return False
         if any(name_key(r.data.get("name", "")) == key for p in conv.draft.outline()
                for r in conv.nav.pair(p.level1, p.level2)):
             return True
-        result = match(text, Column.LEVEL3)
-        return result.decision == Decision.CERTAIN and bool(result.candidates) and \
-            result.candidates[0].via in ("exact", "alias")
+        result = match(label, Column.LEVEL3)
+        if result.decision == Decision.CERTAIN and result.candidates and \
+                result.candidates[0].via in ("exact", "alias"):
+            return True
+        return looks_like_value(value)
     return check
 
 
@@ -302,10 +302,21 @@ def _placement(conv: Conversation, item: Item, out: Outcome, name: str) -> tuple
         c = found.candidates[0]
         if c.level1 and c.level2:
             return c.level1, c.level2, found.name
+    inferred = _pair_by_name(name)
+    if inferred is not None:
+        return inferred[0], inferred[1], name
     pos = conv.current_pos()
     if step_of(pos).group == "pair" and pos.l1 and pos.l2:
         return pos.l1, pos.l2, _canonical_name(name, pos.l1, pos.l2)
     _ask_pair(conv, item, out, name)
+    return None
+
+
+def _pair_by_name(name: str) -> tuple[str, str] | None:
+    """A pair a name alone gives away: a satisfaction is a 满意度指标 (domain.md §2.2: any
+    满意度 二级 is 服务对象满意度指标)."""
+    if "满意度" in name:
+        return "满意度指标", "服务对象满意度指标"
     return None
 
 

@@ -97,10 +97,17 @@ def params(nav: Nav, pos: Pos, lang: str) -> dict[str, Any]:
     return out
 
 
+#: Library rows taken from the one real form name that department's own work: never shown to
+#: another department as an example (they still help matching what is typed).
+_OWN_CONTENT = "seed form"
+
+
 def library_names(nav: Nav, pos: Pos) -> list[str]:
-    """Library names of the position's pair not yet in the pair (offered as choices)."""
+    """Library names of the position's pair not yet in the pair (offered as choices), never
+    another department's own content."""
     taken = {r.data.get("name") for r in nav.pair(pos.l1, pos.l2)}
-    return [x.name for x in by_level2(pos.l1, pos.l2) if x.name not in taken]
+    return [x.name for x in by_level2(pos.l1, pos.l2)
+            if x.name not in taken and not x.source.startswith(_OWN_CONTENT)]
 
 
 def _library_example(nav: Nav, pos: Pos, lang: str) -> str:

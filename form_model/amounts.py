@@ -97,6 +97,9 @@ _TOKEN = re.compile(
 )
 
 
+_ZERO_BEFORE_DIGITS = re.compile(r"(?<=[亿億万萬千仟百佰])[零〇](?=\d[\d.,]*[万萬千仟百佰十拾])")
+
+
 class _NumberSyntaxError(ValueError):
     def __init__(self, code: str) -> None:
         super().__init__(code)
@@ -133,6 +136,9 @@ def parse_chinese_number(text: str) -> tuple[Decimal, bool]:
     Returns the value and whether a 万 / 亿 magnitude occurred. Raises ``ValueError``
     (with a ``code`` attribute) when the text is not such a number.
     """
+    # A 零 between a magnitude and Arabic digits with their own unit only marks the gap:
+    # 「2亿零500万」 = 2亿500万 (but 「1万零5」 is not 1万5).
+    text = _ZERO_BEFORE_DIGITS.sub("", text)
     pos = 0
     tokens: list[tuple[str, str]] = []
     while pos < len(text):

@@ -210,6 +210,25 @@ def test_an_indicator_with_its_pair_or_inferred_from_the_library(chat: Chat) -> 
     ]
 
 
+def test_name_colon_value_pairs_become_indicators_where_they_belong(chat: Chat) -> None:
+    to_indicators(chat)  # the walk is at 产出指标 › 数量指标
+    chat.say("古籍修复数量：≥500册；读者满意度：≥95%")
+    got = [(i.level2, i.name, i.period_value, i.annual_value) for i in chat.form().indicators]
+    assert got == [("数量指标", "古籍修复数量", "≥500册", "≥500册"),
+                   ("服务对象满意度指标", "读者满意度", "≥95%", "≥95%")]
+
+
+def test_a_value_typed_when_editing_an_indicator_changes_its_values_not_its_name(chat: Chat) -> None:
+    to_indicators(chat)
+    chat.say("读者满意度：≥95%")
+    chat.say("修改 读者满意度")
+    assert "（当前：读者满意度）" in chat.text
+    chat.say("≥96%")
+    [ind] = chat.form().indicators
+    assert (ind.name, ind.period_value, ind.annual_value) == ("读者满意度", "≥96%", "≥96%")
+    assert "实施周期指标值 = ≥96%" in chat.text and "年度指标值 = ≥96%" in chat.text
+
+
 def test_an_indicator_without_a_place_is_asked_for_one(chat: Chat) -> None:
     fill_to_budget(chat)
     chat.say("指标：古籍修复册数；指标值：≥200册")
@@ -314,6 +333,15 @@ def test_the_forms_title_as_a_department_is_questioned(chat: Chat) -> None:
     assert chat.form().department == "广州市协作办公室"
 
 
+def test_a_year_named_relative_to_today(chat: Chat) -> None:
+    from datetime import date
+
+    chat.say("广州图书馆")
+    chat.say("明年")
+    assert chat.form().year == date.today().year + 1
+    assert f"预算年度 = {date.today().year + 1}" in chat.text
+
+
 def test_the_current_question_is_asked_until_answered(chat: Chat) -> None:
     chat.say("部门名称：市档案馆")
     chat.say("其他资金：5")  # not the question asked (预算年度)
@@ -346,6 +374,8 @@ def test_a_hint_is_taken_with_one_choice(chat: Chat) -> None:
 
 def test_examples_come_from_the_library_of_the_current_pair(chat: Chat) -> None:
     to_indicators(chat)
+    assert "培训班次" in chat.text  # the library's 产出 › 数量 entries …
+    assert "广州对口帮扶省内镇数量" not in chat.text  # … but not another department's own
     for _ in range(7):  # to 成本指标 › 经济成本指标
         chat.click("ind.name:skip")
     assert "成本指标 › 经济成本指标" in chat.text

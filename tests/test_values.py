@@ -1097,3 +1097,12 @@ def test_look_alikes_in_a_rubric_are_normalised() -> None:
 
 def test_look_alike_malformed_comparator_is_still_malformed() -> None:
     assert parse_value("≧≦90%").problems == ("malformed_comparator",)
+
+
+def test_a_zero_marking_a_gap_before_digits_with_their_own_unit() -> None:
+    from form_model.amounts import parse_amount
+
+    assert parse_amount("2亿零500万") == parse_amount("2亿500万") == 20500
+    assert parse_amount("1亿零5百万") == 10500
+    with pytest.raises(AmountError):
+        parse_amount("1万零5")  # not 1万5: refused rather than misread

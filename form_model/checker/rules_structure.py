@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from form_model.amounts import format_amount
 from form_model.checker import thresholds as th
 from form_model.checker.registry import (
     Context,
@@ -153,11 +154,14 @@ def s07(ctx: Context) -> Iterator[Finding]:
 @rule("S08", S.WARNING, "成本指标 has a 三级")
 def s08(ctx: Context) -> Iterator[Finding]:
     if not _named(ctx, "成本指标") and not _named(ctx, "产出指标", "成本指标"):  # else S17 says it
+        # The example's ceiling is this form's own total expenditure, never another form's.
+        total = ctx.expenditure_total
+        ceiling = f"≤{format_amount(total)}万元" if total else "≤部门预算支出合计"
         yield finding(
             "S08", S.WARNING, group_place("成本指标", "经济成本指标"),
             "成本指标下没有三级指标；自财预〔2021〕101号起成本指标为一级指标，通常至少填写经济成本指标。",
             "No cost indicator; since 2021 cost is a level-1 block and normally has an economic cost.",
-            "如「项目总成本 ≤275,150.81万元」或「“三公经费”变动率 ≤0%」。",
+            f"如「项目总成本 {ceiling}」或「“三公经费”变动率 ≤0%」。",
             "e.g. total cost ≤ the budget, or change in 'three public expenses' ≤0%.",
         )
 
