@@ -284,6 +284,11 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `declbot check … | head`: the reader stopped reading; not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as e:  # a person never sees a traceback
         return _fail(f"declbot: 内部错误：{type(e).__name__}: {e}")
 

@@ -21,8 +21,8 @@ SEP = " › "
 OFFERED_NAMES = 3
 
 
-def field_label(step: Step, lang: str) -> str:
-    zh, en = step.label
+def field_label(step: Step, lang: str, nav: Nav | None = None) -> str:
+    zh, en = step.label_for(nav) if nav is not None else step.label
     return en if lang == "en" else zh
 
 
@@ -66,7 +66,7 @@ def where(nav: Nav, pos: Pos, lang: str) -> str:
         n = rows.index(pos.ind) + 1 if pos.ind in rows else len(rows) + 1
         label = head + (f", item {n}" if lang == "en" else f"，第 {n} 项")
         if step.id != "ind.name":
-            label += SEP + step.label[0]
+            label += SEP + step.label_for(nav)[0]
         return label
     return SEP.join(parts)
 
@@ -75,10 +75,11 @@ def params(nav: Nav, pos: Pos, lang: str) -> dict[str, Any]:
     """Everything a question may mention about its position (only what its group has: a
     budget question reads no task and no indicator)."""
     step = step_of(pos)
-    out: dict[str, Any] = {"label": field_label(step, lang), "l1": pos.l1, "l2": pos.l2,
+    out: dict[str, Any] = {"label": field_label(step, lang, nav), "l1": pos.l1, "l2": pos.l2,
                            "task": "", "n": 1, "rows": 0, "row": "", "name": "", "names": ""}
     if step.target is not None and step.target.name.startswith("budget."):
         out["label"] = BUDGET_FIELD_BY_ATTR[step.target.name.split(".", 1)[1]].label_zh
+    out["value_label"] = out["label"] if step.id == "ind.annual_value" else ""
     if step.group in ("task", "item"):
         task = nav.row(pos.task)
         out["task"] = shorten((task.data.get("name") if task else "") or "", 40)

@@ -199,7 +199,9 @@ def confirm(conv: Conversation, yes: bool) -> None:
     pos = Pos.model_validate(pending.data["pos"])
     step = step_of(pos)
     conv.state.pos = answering.store(conv, pos, step, pending.data["value"])
-    conv.move_on(conv.m("saved", label=step.label[1] if conv.lang == "en" else step.label[0],
+    from bot.prompts import field_label
+
+    conv.move_on(conv.m("saved", label=field_label(step, conv.lang, conv.nav),
                         value=pending.data.get("shown", "")))
 
 

@@ -847,3 +847,26 @@ def test_shared_thread_answers_at_the_same_moment_are_applied_in_message_order(
         with engines[0].store.turn("thread:C1:9.0", "place:thread:C1:9.0") as t:
             last_two = [(h.actor, h.new) for h in t.active().history(2)][::-1]
         assert last_two == [("UA", f"{a}.00"), ("UB", f"{b}.00")]
+
+
+# --- the Guangdong template: 基本信息 and one 指标值 ------------------------------------------
+
+def test_a_guangdong_draft_asks_basic_info_and_one_value(chat: Chat) -> None:
+    from tests.template_shapes import guangdong_workbook
+
+    chat.upload("广东.xlsx", guangdong_workbook())
+    assert "已读取文件" in chat.text
+    chat.say("修改 财政供养人员数")
+    assert "【财政供养人员数】" in chat.text and "基本信息" in chat.text
+    chat.say("一百二十")  # not a whole number as written
+    assert "不是人数或个数" in chat.text
+    chat.say("120人")
+    assert chat.form().basic_info.fiscal_staff == 120
+    chat.say("修改 质量指标")
+    chat.click("ind.more:another")
+    chat.say("职业技能鉴定一次通过率")
+    assert "【绩效指标 › 产出指标 › 质量指标，第 2 项 › 指标值】" in chat.text  # no 实施周期 asked
+    chat.say("≥95%")
+    ind = next(i for i in chat.form().indicators if i.name == "职业技能鉴定一次通过率")
+    assert (ind.period_value, ind.annual_value) == ("", "≥95%")
+    assert "【绩效指标 › 产出指标 › 质量指标】" in chat.text  # on to "more?": no period value asked
