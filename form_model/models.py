@@ -332,6 +332,13 @@ class Form(_Model):
     #: What the importer could not place, or converted, with its position in the source.
     #: The checker reports them (I01–I05).
     reader_notes: list[ReaderNote] = Field(default_factory=list)
+    #: Values taken over from last year's form and not confirmed yet (「沿用上年」): paths of
+    #: amounts and indicator values ("budget.basic_expenditure", "tasks[0].items[1].amount",
+    #: "indicators[3].annual_value"). Rule Y06 reports them; confirming or changing a value
+    #: removes its path.
+    carried: list[str] = Field(default_factory=list)
+    #: Why a value differs from last year's (a lower target, rule Y01): path → the reason.
+    explanations: dict[str, str] = Field(default_factory=dict)
 
     @property
     def template_info(self) -> TemplateInfo:

@@ -12,6 +12,7 @@ from typing import Any
 
 from form_model.checker import (  # noqa: F401  (importing registers the rules)
     rules_budget,
+    rules_compare,
     rules_consistency,
     rules_length,
     rules_reading,
@@ -73,8 +74,10 @@ class Report:
         }
 
 
-def check(form: Form) -> Report:
-    ctx = Context(form)
+def check(form: Form, base: Form | None = None) -> Report:
+    """Every rule over the form; with ``base`` (last year's form) also the comparison with
+    last year (rules Y01–Y05)."""
+    ctx = Context(form, base=base)
     findings: list[Finding] = []
     for r in RULES:
         findings.extend(r.func(ctx))

@@ -74,6 +74,8 @@ def rule(code: str, severity: Severity, title: str):
 class Context:
     form: Form
     fw: Framework = field(default_factory=framework)
+    #: Last year's form, when this one was carried forward from it (rules Y01–Y05).
+    base: Form | None = None
 
     @cached_property
     def values(self) -> dict[tuple[int, str], IndicatorValue]:

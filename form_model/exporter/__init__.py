@@ -41,6 +41,7 @@ from openpyxl import Workbook
 from openpyxl.packaging.custom import IntProperty, StringProperty
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from form_model.carry import marks_properties
 from form_model.exporter.cells import ExportError, clean_text
 from form_model.exporter.layout import TITLE, build_sheet
 from form_model.importers.errors import FormReadError
@@ -111,6 +112,8 @@ def _set_properties(wb: Workbook, form: Form) -> None:
     props.lastModifiedBy = CREATOR
     wb.custom_doc_props.append(StringProperty(name="declbot_template", value=TEMPLATE_ID))
     wb.custom_doc_props.append(IntProperty(name="declbot_template_version", value=TEMPLATE_VERSION))
+    for name, value in marks_properties(form):  # 「沿用上年」 marks and explanations, kept for re-reading
+        wb.custom_doc_props.append(StringProperty(name=name, value=value))
 
 
 def build_workbook(form: Form) -> Workbook:

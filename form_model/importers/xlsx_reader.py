@@ -22,6 +22,7 @@ from typing import Any
 import openpyxl
 from openpyxl.worksheet.worksheet import Worksheet
 
+from form_model.carry import marks_from_properties
 from form_model.importers.cells import Grid
 from form_model.importers.errors import FormReadError
 from form_model.importers.gate import LIMITS, GateLimits, SheetScan, WorkbookScan, check_xlsx
@@ -44,7 +45,37 @@ class SheetGrid:
 
 
 def read_xlsx(data: bytes, limits: GateLimits = LIMITS) -> Form:
-    """The form in an uploaded workbook. Raises :class:`FormReadError`."""
+    """The form in an uploaded workbook (with the marks declbot kept in it). Raises
+    :class:`FormReadError`."""
+    form = _read_form(data, limits)
+    form.carried, form.explanations = marks_from_properties(custom_properties(data))
+    return form
+
+
+def custom_properties(data: bytes) -> dict[str, str]:
+    """The workbook's custom document properties (name → text), read from docProps/custom.xml
+    (the gate has passed ``data``: no DTD, sizes bounded)."""
+    import zipfile
+
+    from defusedxml.ElementTree import fromstring
+
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as z:
+            if "docProps/custom.xml" not in z.namelist():
+                return {}
+            root = fromstring(z.read("docProps/custom.xml"))
+    except Exception:  # a damaged optional part: no marks rather than no form
+        return {}
+    out = {}
+    for prop in root:
+        name = prop.get("name")
+        texts = [child.text or "" for child in prop]
+        if name and texts:
+            out[name] = texts[0]
+    return out
+
+
+def _read_form(data: bytes, limits: GateLimits) -> Form:
     scan = check_xlsx(data, limits)
     sheets = read_sheets(data, scan, limits)
     if len(sheets) == 1:  # the usual case: nothing to choose between
