@@ -4,9 +4,10 @@ Drafts (new, list, switch) are :mod:`bot.drafting`'s."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+from bot import carrying, drafting
 from bot import commands as C
-from bot import drafting
 from bot.commands import Command, parse_lang
 from bot.conversation import Conversation
 from bot.prompts import shorten, where
@@ -35,6 +36,8 @@ def run(conv: Conversation, command: Command) -> None:
         C.CANCEL: lambda: cancel(conv),
         C.CONTINUE: lambda: resume(conv),
         C.LANG: lambda: set_lang(conv, command.arg),
+        C.CARRY: lambda: carrying.start(conv, int(command.arg) if command.arg.isdigit() else None),
+        C.HISTORY: lambda: history(conv),
     }
     handler = handlers.get(command.name)
     if handler is not None:
@@ -128,8 +131,11 @@ def undo(conv: Conversation) -> None:
     if change_set is None:
         conv.prompt(conv.m("undo_none"))
         return
-    described = [describe(conv, c) for c in change_set.changes[:6]]
+    described = [describe(conv, c) for c in change_set.changes[:6] if c.path != "carried"]
     conv.draft.undo(change_set, conv.st.turn_id)
+    if change_set.origin == "carry_forward":  # the draft is empty again: no base, no carry walk
+        conv.draft.set_base(None)
+        conv.state.mode = "walk"
     conv.nav.forget()
     conv.state.pending = None
     first = change_set.changes[0].path if change_set.changes else None
@@ -174,3 +180,42 @@ def set_lang(conv: Conversation, arg: str) -> None:
     # The current question again, in the new language.
     note = conv.m("lang_set_thread", user=conv.turn.user) if conv.turn.shared else conv.m("lang_set")
     conv.prompt(note)
+
+
+def history(conv: Conversation, limit: int = 15) -> None:
+    """The draft's recent change sets: who, when, and what — taken over from last year,
+    confirmed, changed."""
+    from bot.render import draft_title
+    from bot.store.paths import WHOLE_FORM
+
+    entries = conv.draft.history(limit=200)
+    if not entries:
+        conv.say(conv.m("history_none"))
+        return
+    sets: list[list[Any]] = []
+    for e in entries:  # newest first; one set per turn
+        if not sets or sets[-1][0].turn_id != e.turn_id:
+            sets.append([])
+        sets[-1].append(e)
+    lines = [conv.m("history_head", draft=draft_title(conv.draft.header, conv.lang))]
+    for group in sets[:limit]:
+        first = group[0]
+        at, who = first.at.strftime("%m-%d %H:%M"), first.actor
+        if first.undoes:
+            lines.append(conv.m("history_undo", at=at, who=who))
+            continue
+        if first.origin == "carry_forward" and any(e.path == WHOLE_FORM for e in group):
+            lines.append(conv.m("history_carry", at=at, who=who))
+            continue
+        confirmed = [p for e in group if e.path == "carried" for p in (e.old or []) if p not in (e.new or [])]
+        changed = [e for e in reversed(group) if e.path != "carried"]
+        changed_paths = {e.path for e in changed}
+        kept = [p for p in confirmed if p not in changed_paths]
+        if kept:
+            places = [where(conv.nav, pos, conv.lang) for p in kept[:4] if (pos := pos_for_path(conv.nav, p))]
+            lines.append(conv.m("history_confirm", at=at, who=who, n=len(kept),
+                                items="；".join(places) + ("…" if len(kept) > 4 else "")))
+        if changed:
+            items = "；".join(describe(conv, Change(e.path, e.old, e.new)) for e in changed[:4])
+            lines.append(conv.m("history_change", at=at, who=who, items=items + ("…" if len(changed) > 4 else "")))
+    conv.say("\n".join(lines))

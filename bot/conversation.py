@@ -115,6 +115,11 @@ class Conversation:
     def question(self, pos: Pos) -> tuple[str, list[Choice]]:
         """The text and choices of the question at a position."""
         step = step_of(pos)
+        if self.state.mode == "carry" and step.carry_ask is not None:
+            from bot import carrying
+
+            text, choices = carrying.question(self, pos)
+            return text + current_value(self.nav, pos, self.lang), choices
         values = params(self.nav, pos, self.lang)
         text = self.m(step.ask, **values)
         choices: list[Choice] = []
@@ -147,8 +152,15 @@ class Conversation:
     def move_on(self, prefix: str | None = None, choice: str | None = None,
                 extra: list[Choice] | None = None) -> None:
         """The current question was answered: go to the next one (or back, after an edit)."""
-        nxt = advance(self.nav, self.current_pos(), choice)
         scope = self.state.scope
+        if self.state.mode == "carry" and (scope is None or not in_scope(
+                scope.kind, scope.pos, advance(self.nav, self.current_pos(), choice), self.nav)):
+            from bot import carrying
+
+            self.state.scope, self.state.return_to = None, None
+            carrying.move_on(self, prefix, extra)
+            return
+        nxt = advance(self.nav, self.current_pos(), choice)
         if scope is not None and not in_scope(scope.kind, scope.pos, nxt, self.nav):
             back = self.state.return_to or nxt
             self.state.scope = None
@@ -166,7 +178,12 @@ class Conversation:
     # ---- changing the draft ----------------------------------------------------------------
 
     def change(self, path: str, value: Any) -> Change | None:
+        """Set a field. A value that was 「沿用上年」 is now the person's: its mark goes."""
         found = self.draft.set(path, value)
+        if path != "carried":
+            marks = self.draft.header.get("carried") or []
+            if path in marks:
+                self.draft.set("carried", [p for p in marks if p != path])
         self.nav.forget()
         return found
 

@@ -89,6 +89,15 @@ def _settle(conv: Conversation, out: Outcome) -> None:
         return
     pos = conv.current_pos()
     step = step_of(pos)
+    if conv.state.mode == "carry" and step.carry_ask is not None:
+        from bot.carrying import move_on
+        from bot.walk import carry_paths_of
+
+        if not carry_paths_of(conv.nav, pos) and step.id != "carry.new":
+            move_on(conv, prefix, out.fixes)  # what was asked is settled: the carry walk goes on
+        else:
+            conv.prompt(prefix, out.fixes)
+        return
     new_row = (step.id == "task.name" and pos.task is None) or (
         step.group == "item" and pos.item is None) or (step.id == "ind.name" and pos.ind is None)
     if step.target is not None and not new_row:
@@ -106,6 +115,11 @@ def _record(conv: Conversation, out: Outcome, pos: Pos, shown: str, reading: Rea
     out.recorded.append(f"{where(conv.nav, pos, conv.lang)} = {shorten(shown, 60)}")
     if reading is not None:
         out.recorded += [f"  {conv.m('value_note', note=n)}" for n in reading.notes]
+
+
+def _row_name(conv: Conversation, pos: Pos) -> str:
+    row = conv.nav.row(pos.ind)
+    return (row.data.get("name") if row else "") or ""
 
 
 def _refused(conv: Conversation, out: Outcome, pos: Pos | None, label: str, raw: str, reason: str) -> None:
@@ -129,6 +143,12 @@ def _take(conv: Conversation, out: Outcome, pos: Pos, raw: str, label: str,
         return reading
     conv.change(path, reading.value)
     _record(conv, out, pos, reading.shown, reading)
+    if step.target.kind == "indicator" and step.target.reader == "value" and conv.draft.base:
+        from bot.carrying import lower_than_last
+
+        lower = lower_than_last(conv, (ctx.name if ctx else "") or _row_name(conv, pos), str(reading.value))
+        if lower:  # what rule Y01 will say: the target is lower than last year's
+            out.recorded.append(f"  {conv.m('carry_lower', last=lower)}")
     out.fixes += [Choice(conv.m("choice_fix", value=shorten(v, 40)), f"fix:{path}|{v}") for v in reading.fixes]
     return reading
 

@@ -65,7 +65,7 @@ def where(nav: Nav, pos: Pos, lang: str) -> str:
         rows = [r.id for r in nav.pair(pos.l1, pos.l2)]
         n = rows.index(pos.ind) + 1 if pos.ind in rows else len(rows) + 1
         label = head + (f", item {n}" if lang == "en" else f"，第 {n} 项")
-        if step.id != "ind.name":
+        if step.target is not None and step.id != "ind.name":
             label += SEP + step.label_for(nav)[0]
         return label
     return SEP.join(parts)

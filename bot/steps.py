@@ -96,6 +96,10 @@ class Step:
     when: WhenFn = _always
     #: The label in a template with one value column (its 指标值), when it differs.
     single_label: tuple[str, str] | None = None
+    #: In the carry walk (a draft carried forward from last year): the message key of the
+    #: question, which shows last year's value, and the choices it offers.
+    carry_ask: str | None = None
+    carry_choices: tuple[tuple[str, str], ...] = ()
 
     def label_for(self, nav: Nav) -> tuple[str, str]:
         if self.single_label is not None and nav.template().value_columns == 1:
@@ -172,6 +176,9 @@ _BUDGET_WORDS: dict[str, tuple[str, ...]] = {
     "transfer_payment_funds": ("对下转移支付资金", "对下转移支付", "转移支付资金", "转移支付"),
 }
 
+#: Choices of every carry question: keep this as last year, this whole section, everything left.
+_CARRY_KEEP = (("same", "choice_carry_same"), ("section", "choice_carry_section"), ("all", "choice_carry_all"))
+
 STEPS: tuple[Step, ...] = (
     Step("department", Section.DEPARTMENT, ("部门名称", "department"), "ask_department",
          _to("year"), Target(HEADER, "department", DEPARTMENT_READER, "department"),
@@ -190,7 +197,8 @@ STEPS: tuple[Step, ...] = (
     *(
         Step(f"budget.{f.attr}", Section.BUDGET, (f.label_zh, f.label_en), "ask_budget",
              _after_budget(f.attr), Target(HEADER, f"budget.{f.attr}", AMOUNT_READER),
-             words=_BUDGET_WORDS.get(f.attr, ()))
+             words=_BUDGET_WORDS.get(f.attr, ()), carry_ask="ask_carry_amount",
+             carry_choices=_CARRY_KEEP)
         for f in BUDGET_FIELDS
     ),
     Step("overall_goal", Section.OVERALL_GOAL, ("总体绩效目标", "overall goal"), "ask_goal",
@@ -229,6 +237,19 @@ STEPS: tuple[Step, ...] = (
          words=("年度指标", "annual", "annual value"), group="pair", single_label=("指标值", "value")),
     Step("ind.more", Section.INDICATORS, ("绩效指标", "indicators"), "ask_ind_more", _after_ind_more,
          choices=(("another", "choice_another"), ("next", "choice_next_pair")), group="pair"),
+    # --- the carry walk: a draft carried forward from last year (bot/carrying.py) ----------
+    Step("carry.task", Section.TASKS, ("年度重点工作任务", "key task"), "ask_carry_task",
+         lambda nav, pos, choice: Pos(step="done"), group="task", carry_ask="ask_carry_task",
+         carry_choices=(("keep", "choice_carry_keep_task"), ("amount", "choice_carry_amount"),
+                        ("text", "choice_carry_text"), ("drop", "choice_carry_drop"),
+                        ("section", "choice_carry_section"), ("all", "choice_carry_all"))),
+    Step("carry.indicator", Section.INDICATORS, ("绩效指标", "indicator"), "ask_carry_indicator",
+         lambda nav, pos, choice: Pos(step="done"), group="pair", carry_ask="ask_carry_indicator",
+         carry_choices=(*_CARRY_KEEP[:1], ("drop", "choice_carry_drop_indicator"), *_CARRY_KEEP[1:])),
+    Step("carry.new", Section.INDICATORS, ("新增任务或指标", "new tasks or indicators"), "ask_carry_new",
+         lambda nav, pos, choice: Pos(step="done"), carry_ask="ask_carry_new",
+         carry_choices=(("task", "choice_new_task"), ("indicator", "choice_new_indicator"),
+                        ("none", "choice_no_new"))),
     Step("done", Section.INDICATORS, ("", ""), "done", lambda nav, pos, choice: Pos(step="done"),
          choices=(("check", "choice_check"), ("export", "choice_export")), examples="none"),
 )

@@ -264,3 +264,52 @@ def pos_for_path(nav: Nav, path: str | None) -> Pos | None:
         return Pos(step=f"item.{name}", task=row.parent_id, item=row.id)
     name = rp.field if rp.field in ("name", "period_value", "annual_value") else "name"
     return Pos(step=f"ind.{name}", ind=row.id, l1=row.data.get("level1", ""), l2=row.data.get("level2", ""))
+
+
+# --- the carry walk ------------------------------------------------------------------------
+
+def carried(nav: Nav) -> list[str]:
+    """Paths (row paths) of the values still 「沿用上年」, in the form's order."""
+    return list(nav.value("carried") or [])
+
+
+def carry_pos(nav: Nav, path: str) -> Pos | None:
+    """The carry question that asks about a carried value: its amount, its task, its indicator."""
+    rp = parse_row_path(path)
+    if rp is None:
+        return Pos(step=path) if path in STEP_BY_ID else None
+    row = nav.row(rp.id)
+    if row is None:
+        return None
+    if rp.kind == ITEM:
+        return Pos(step="carry.task", task=row.parent_id)
+    if rp.kind == INDICATOR:
+        return Pos(step="carry.indicator", ind=row.id, l1=row.data.get("level1", ""), l2=row.data.get("level2", ""))
+    return None
+
+
+def carry_next(nav: Nav, skipped: list[str], asked_new: bool = False) -> Pos:
+    """What the carry walk asks next: the first value still carried (and not passed over), then
+    whether anything is new, then the end."""
+    for path in carried(nav):
+        if path in skipped:
+            continue
+        pos = carry_pos(nav, path)
+        if pos is not None:
+            return pos
+    return Pos(step=DONE) if asked_new else Pos(step="carry.new")
+
+
+def carry_paths_of(nav: Nav, pos: Pos) -> list[str]:
+    """The carried paths a carry question is about (an amount; a task's rows; an indicator's
+    two values)."""
+    paths = carried(nav)
+    step = step_of(pos)
+    if step.target is not None and step.target.kind == "header":
+        return [p for p in paths if p == step.target.name]
+    if pos.step == "carry.task" and pos.task is not None:
+        items = {f"item:{i.id}.amount" for i in nav.items(pos.task)}
+        return [p for p in paths if p in items]
+    if pos.step == "carry.indicator" and pos.ind is not None:
+        return [p for p in paths if p.startswith(f"indicator:{pos.ind}.")]
+    return []

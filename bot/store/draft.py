@@ -21,7 +21,7 @@ from sqlalchemy import Connection, bindparam, select, update
 from bot.store.ending import DRAFT, DRAFT_HEADER, HISTORY, Write
 from bot.store.paths import INDICATOR, ITEM, TASK, WHOLE_FORM, PositionMap, parse_row_path
 from bot.store.rows import DraftRows, PairInfo, Row, dumps, header_of
-from bot.store.schema import history
+from bot.store.schema import drafts, history
 from form_model.models import Form, Indicator, Task, TaskItem
 
 ROW_MODELS: dict[str, type[Task] | type[TaskItem] | type[Indicator]] = {
@@ -262,6 +262,12 @@ class Draft:
             raise InvalidChange(f"{path}: {e.errors()[0]['msg']}") from e
         self.header = header_of(checked)
         self.header_dirty = True
+
+    def set_base(self, base: dict[str, Any] | None) -> None:
+        """Keep (or forget) last year's form beside this draft: shown and compared, never edited."""
+        self.conn.execute(update(drafts).where(drafts.c.id == self.id)
+                          .values(base_json=dumps(base) if base is not None else None))
+        self.base = base
 
     # ---- history -------------------------------------------------------------------------
 

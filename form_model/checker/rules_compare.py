@@ -8,6 +8,7 @@ over and never confirmed). Thresholds are in :mod:`form_model.thresholds`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -27,8 +28,8 @@ from form_model.checker.text_tools import terms
 from form_model.findings import Finding, Section
 from form_model.findings import Severity as S
 from form_model.models import BUDGET_FIELD_BY_ATTR, Form
-from form_model.normalize import label_key, name_key
-from form_model.values import GE, GT, IndicatorValue, ValueKind, direction, parse_value
+from form_model.normalize import label_key, name_key, nfkc
+from form_model.values import EXTRA_TEXT, GE, GT, IndicatorValue, ValueKind, direction, parse_value
 
 VALUE_ATTRS = ("period_value", "annual_value")
 _LABELS = {"period_value": ("实施周期指标值", "period value"), "annual_value": ("年度指标值", "annual value")}
@@ -41,15 +42,24 @@ def _expenditure(form: Form) -> Decimal | None:
     return b.basic_expenditure + b.project_expenditure
 
 
+_NUMBER = re.compile(r"\d[\d,.]*")
+
+
+def _shape(v: IndicatorValue) -> str:
+    """The value with its number left out: 「≥200元每人每月」 → 「≥#元每人每月」."""
+    return _NUMBER.sub("#", re.sub(r"\s+", "", nfkc(v.raw or "")), count=1)
+
+
 def _comparable(new: IndicatorValue, old: IndicatorValue) -> bool:
-    """Two quantitative targets in the same unit, both pointing up (≥, ＞ or none)."""
-    return (
-        new.kind == old.kind == ValueKind.QUANTITATIVE
-        and not new.problems and not old.problems
-        and new.value is not None and old.value is not None
-        and new.unit == old.unit
-        and new.comparator in (GE, GT, None) and old.comparator in (GE, GT, None)
-    )
+    """Two quantitative targets of the same shape (unit and wording around the number, so
+    「≥200元每人每月」 and 「≥190元每人每月」 compare), both pointing up (≥, ＞ or none)."""
+    if not (new.kind == old.kind == ValueKind.QUANTITATIVE and new.value is not None and old.value is not None):
+        return False
+    if new.comparator not in (GE, GT, None) or old.comparator not in (GE, GT, None):
+        return False
+    clean = not new.problems and not old.problems
+    return (clean and new.unit == old.unit) or (
+        set(new.problems) | set(old.problems) <= {EXTRA_TEXT} and _shape(new) == _shape(old))
 
 
 @rule("Y01", S.WARNING, "a target is not lower than last year's without a reason")
