@@ -186,7 +186,6 @@ def test_rule_trips(code: str, severity: Severity, mutate: Callable[[Form], None
 
 def test_every_rule_in_the_catalogue_is_tested() -> None:
     from form_model.checker import rules
-
     from tests.test_carry_forward import COMPARISON_RULES  # they need last year's form
 
     tested = {c[0] for c in CASES} | {"S16"} | COMPARISON_RULES
