@@ -70,7 +70,6 @@ def record_offers(store: Store, job: Job, choices: list[Choice]) -> None:
 def _check(store: Store, job: Job, snap: Snapshot) -> list[Reply]:
     report = _report(store, snap)
     choices = _offers(job, snap, report) + [Choice(msg(job.lang, "choice_export"), "cmd:export")]
-    record_offers(store, job, choices)
     heading = msg(job.lang, "import_ok", source=job.data["source"], summary=summary_line(report, job.lang)) \
         if job.data.get("source") else None
     replies = [Reply(heading)] if heading else []
@@ -80,6 +79,7 @@ def _check(store: Store, job: Job, snap: Snapshot) -> list[Reply]:
         choices.insert(0, Choice(msg(job.lang, "choice_continue"), "cmd:continue"))
         if not snap.base:  # a form read in: it may be last year's, to start this year's from
             choices.insert(1, carrying_offer(snap.form, job.lang))
+    record_offers(store, job, choices)  # what a typed number picks: the choices as shown
     replies.append(Reply(msg(job.lang, offer), tuple(choices)))
     return replies
 

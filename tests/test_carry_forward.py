@@ -85,6 +85,15 @@ def test_last_years_form_carried_forward_in_at_most_15_turns(store: Store, last_
     assert chat.form() == expected_this_year(last_year)
 
 
+def test_a_number_picks_the_choice_shown_with_that_number(store: Store, last_year: Form) -> None:
+    chat = Chat(Engine(store))
+    chat.open()
+    chat.upload("last.xlsx", write_form(last_year))
+    n = chat.labels().index("以此为基础起草 2026 年") + 1
+    chat.say(str(n))
+    assert "已以上年表格" in chat.text and chat.form().year == 2026
+
+
 def test_history_says_what_came_from_last_year_and_undo_goes_back(store: Store, last_year: Form) -> None:
     chat = Chat(Engine(store))
     chat.open()
