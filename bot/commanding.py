@@ -14,6 +14,7 @@ from bot.prompts import shorten, where
 from bot.state import Scope
 from bot.steps import DONE, step_of
 from bot.store import Change, parse_row_path
+from bot.store.paths import ITEM, TASK
 from bot.targets import locate, resolve
 from bot.types import Choice
 from bot.walk import first_missing, pos_for_path, resume_at, valid
@@ -108,8 +109,7 @@ def describe(conv: Conversation, change: Change) -> str:
     elif pos is not None:
         place = where(conv.nav, pos, conv.lang)
     else:
-        place = {"task": "年度重点工作任务", "item": "年度重点工作任务", "indicator": "绩效指标"}.get(
-            rp.kind if rp else "", change.path)
+        place = conv.m(f"row_kind_{rp.kind}") if rp else change.path
 
     def shown(value: object) -> str:
         if value in (None, ""):
@@ -119,8 +119,15 @@ def describe(conv: Conversation, change: Change) -> str:
             return shorten(str(data.get("name") or data.get("content") or "…"), 20)
         return shorten(str(value), 20)
 
-    if rp is not None and rp.field is None or change.path == "form":
+    if change.path == "form":
         return place
+    if rp is not None and rp.field is None:  # a whole row, added or removed
+        row = change.new if change.old is None else change.old
+        data = row.get("data", {}) if isinstance(row, dict) else {}
+        name = shorten(str(data.get("name") or data.get("content") or ""), 20)
+        kind = conv.m(f"row_kind_{rp.kind}")
+        key = "history_row_added" if change.old is None else "history_row_removed"
+        return conv.m(key, kind=kind, name=name or "—")
     arrow = f"（{shown(change.old)} → {shown(change.new)}）" if conv.lang == "zh" else \
         f" ({shown(change.old)} → {shown(change.new)})"
     return place + arrow
@@ -182,6 +189,21 @@ def set_lang(conv: Conversation, arg: str) -> None:
     conv.prompt(note)
 
 
+def _without_sub_rows(changes: list[Any]) -> list[Any]:
+    """A task added or removed brings its own sub-rows along: the history names the task once."""
+    whole = {p.id for c in changes
+             if (p := parse_row_path(c.path)) and p.kind == TASK and p.field is None}
+
+    def parent_moved(c: Any) -> bool:
+        p = parse_row_path(c.path)
+        if p is None or p.kind != ITEM or p.field is not None:
+            return False
+        row = c.new if c.old is None else c.old
+        return isinstance(row, dict) and row.get("parent") in whole
+
+    return [c for c in changes if not parent_moved(c)]
+
+
 def history(conv: Conversation, limit: int = 15) -> None:
     """The draft's recent change sets: who, when, and what — taken over from last year,
     confirmed, changed."""
@@ -210,7 +232,8 @@ def history(conv: Conversation, limit: int = 15) -> None:
         confirmed = [p for e in group if e.path == "carried" for p in (e.old or []) if p not in (e.new or [])]
         changed = [e for e in reversed(group) if e.path != "carried"]
         changed_paths = {e.path for e in changed}
-        kept = [p for p in confirmed if p not in changed_paths]
+        kept = [p for p in confirmed if p not in changed_paths and pos_for_path(conv.nav, p) is not None]
+        changed = _without_sub_rows(changed)
         if kept:
             places = [where(conv.nav, pos, conv.lang) for p in kept[:4] if (pos := pos_for_path(conv.nav, p))]
             lines.append(conv.m("history_confirm", at=at, who=who, n=len(kept),

@@ -118,8 +118,7 @@ class Conversation:
         if self.state.mode == "carry" and step.carry_ask is not None:
             from bot import carrying
 
-            text, choices = carrying.question(self, pos)
-            return text + current_value(self.nav, pos, self.lang), choices
+            return carrying.question(self, pos)  # it shows last year's value and today's
         values = params(self.nav, pos, self.lang)
         text = self.m(step.ask, **values)
         choices: list[Choice] = []

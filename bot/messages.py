@@ -300,6 +300,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "history_carry": ("{at} {who}：以上年表格为基础起草（金额和指标值沿用上年）", "{at} {who}: drafted from last year's form (amounts and values taken over)"),
     "history_confirm": ("{at} {who}：确认沿用上年 {n} 项：{items}", "{at} {who}: kept {n} value(s) as last year: {items}"),
     "history_change": ("{at} {who}：{items}", "{at} {who}: {items}"),
+    "history_row_added": ("新增{kind}「{name}」", "added {kind} '{name}'"),
+    "history_row_removed": ("删除{kind}「{name}」", "removed {kind} '{name}'"),
+    "row_kind_task": ("年度重点工作任务", "key task"),
+    "row_kind_item": ("主要实施内容", "task line"),
+    "row_kind_indicator": ("绩效指标", "indicator"),
     "history_undo": ("{at} {who}：撤销了一次修改", "{at} {who}: undid a change"),
     # --- failures --------------------------------------------------------------------------
     "store_unavailable": ("数据库暂时无法连接，刚才的内容没有保存，请稍后再发一次。",

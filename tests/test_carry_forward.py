@@ -119,6 +119,26 @@ def test_history_says_what_came_from_last_year_and_undo_goes_back(store: Store, 
     assert "1. 广州市协作办公室（2025年）" in chat.text  # last year's form is still there
 
 
+def test_history_names_a_dropped_task_once(store: Store, last_year: Form) -> None:
+    chat = Chat(Engine(store))
+    chat.open()
+    chat.upload("last.xlsx", write_form(last_year))
+    chat.click("carry:start:2026")
+    chat.click("carry:years:2025>2026")
+    chat.say("本部分不变")
+    chat.say("保留")
+    chat.click("carry:drop")  # 开展省内帮扶工作, with its sub-rows
+    chat.say("历史")
+    lines = chat.text.splitlines()
+    dropped = [line for line in lines if "开展省内帮扶工作" in line]
+    assert len(dropped) == 1 and "删除年度重点工作任务「开展省内帮扶工作」" in dropped[0], chat.text
+    assert "主要实施内容" not in chat.text  # its sub-rows went with it, not listed one by one
+    assert not any(line.rstrip().endswith("项：") for line in lines), chat.text  # no empty list
+    chat.say("英文")
+    chat.say("history")
+    assert "removed key task '开展省内帮扶工作'" in chat.text
+
+
 def test_the_comparison_with_last_year() -> None:
     last = Form.model_validate({
         "department": "甲局", "year": 2025,

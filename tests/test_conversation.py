@@ -626,6 +626,19 @@ def test_language_english(chat: Chat, engine: Engine) -> None:
     assert "你好" in other.text
 
 
+@pytest.mark.parametrize("typed, reply", [
+    ("英文", "Language set to English"), ("切换到英文", "Language set to English"),
+    ("switch to English", "Language set to English"), ("请用英文回复", "Language set to English"),
+])
+def test_language_asked_for_in_words(chat: Chat, typed: str, reply: str) -> None:
+    chat.say("广州市协作办公室")
+    chat.say(typed)
+    assert reply in chat.text and "Budget year" in chat.text  # the same question, in English
+    assert chat.form().department == "广州市协作办公室"
+    chat.say("切换到中文")
+    assert "已切换为中文" in chat.text
+
+
 def test_a_button_of_an_answered_question_does_nothing(chat: Chat) -> None:
     to_indicators(chat)
     old = chat.offered("ind.name:skip")
