@@ -133,6 +133,6 @@ def answer_same(conv: Conversation) -> None:
     step = step_of(pos)
     period = conv.nav.value(f"indicator:{pos.ind}.period_value") if pos.ind is not None else None
     if step.id != "ind.annual_value" or not period:
-        conv.prompt()
+        conv.prompt(conv.m("same_nothing"))  # nothing above to repeat: said, nothing saved
         return
     take(conv, pos, step, read(step.target.reader, str(period), reading_context(conv, step, pos)))  # type: ignore[union-attr]

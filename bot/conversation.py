@@ -120,7 +120,7 @@ class Conversation:
 
             return carrying.question(self, pos)  # it shows last year's value and today's
         values = params(self.nav, pos, self.lang)
-        text = self.m(step.ask, **values)
+        text = self.m(step.ask_for(self.nav), **values)
         choices: list[Choice] = []
         if step.id == DONE:
             return text, [Choice(self.m("choice_check"), "cmd:check"),

@@ -117,6 +117,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "「{name}」的{value_label}。与实施周期相同请说「同上」。",
         "The {value_label} of '{name}'? Say 'same' if it equals the period value.",
     ),
+    "ask_ind_single": (
+        "「{name}」的指标值。\n格式：比较符＋数值＋单位，如 ≥90%、≥78个、每年4月底前。",
+        "Value of '{name}'?\nFormat: comparator + number + unit, e.g. ≥90%, ≥78个, 每年4月底前.",
+    ),
+    "same_nothing": ("这里没有可沿用的上一项，未记录。", "There is nothing above to repeat here; nothing was saved."),
     "ask_count": ("{label}（基本信息，可选）。例如：120　不填请说「跳过」。",
                   "{label} (basic information, optional)? e.g. 120. Say 'skip' to leave it empty."),
     "bad_count": ("「{text}」不是人数或个数（0 或正整数，如 120）。", "'{text}' is not a count (0 or a whole number, e.g. 120)."),

@@ -96,6 +96,8 @@ class Step:
     when: WhenFn = _always
     #: The label in a template with one value column (its 指标值), when it differs.
     single_label: tuple[str, str] | None = None
+    #: The question in such a template, when it differs (message key).
+    single_ask: str | None = None
     #: In the carry walk (a draft carried forward from last year): the message key of the
     #: question, which shows last year's value, and the choices it offers.
     carry_ask: str | None = None
@@ -105,6 +107,11 @@ class Step:
         if self.single_label is not None and nav.template().value_columns == 1:
             return self.single_label
         return self.label
+
+    def ask_for(self, nav: Nav) -> str:
+        if self.single_ask is not None and nav.template().value_columns == 1:
+            return self.single_ask
+        return self.ask
 
     @property
     def is_choice(self) -> bool:
@@ -234,7 +241,8 @@ STEPS: tuple[Step, ...] = (
     Step("ind.annual_value", Section.INDICATORS, ("年度指标值", "annual value"), "ask_ind_annual",
          _ind_more, Target(INDICATOR, "annual_value", VALUE_READER, "value"),
          choices=(("same", "choice_same"),),
-         words=("年度指标", "annual", "annual value"), group="pair", single_label=("指标值", "value")),
+         words=("年度指标", "annual", "annual value"), group="pair",
+         single_label=("指标值", "value"), single_ask="ask_ind_single"),
     Step("ind.more", Section.INDICATORS, ("绩效指标", "indicators"), "ask_ind_more", _after_ind_more,
          choices=(("another", "choice_another"), ("next", "choice_next_pair")), group="pair"),
     # --- the carry walk: a draft carried forward from last year (bot/carrying.py) ----------

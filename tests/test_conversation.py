@@ -879,6 +879,9 @@ def test_a_guangdong_draft_asks_basic_info_and_one_value(chat: Chat) -> None:
     chat.click("ind.more:another")
     chat.say("职业技能鉴定一次通过率")
     assert "【绩效指标 › 产出指标 › 质量指标，第 2 项 › 指标值】" in chat.text  # no 实施周期 asked
+    assert "实施周期" not in chat.text and "同上" not in chat.text  # nor spoken of
+    chat.say("同上")  # nothing to repeat in a one-value form
+    assert "没有可沿用的上一项，未记录" in chat.text and "指标值】" in chat.text
     chat.say("≥95%")
     ind = next(i for i in chat.form().indicators if i.name == "职业技能鉴定一次通过率")
     assert (ind.period_value, ind.annual_value) == ("", "≥95%")
