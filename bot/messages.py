@@ -121,6 +121,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "「{name}」的指标值。\n格式：比较符＋数值＋单位，如 ≥90%、≥78个、每年4月底前。",
         "Value of '{name}'?\nFormat: comparator + number + unit, e.g. ≥90%, ≥78个, 每年4月底前.",
     ),
+    "rest_none": ("「其余」：预算整体情况的金额都已填写，未改动。", "'The rest': every amount is filled in already; nothing changed."),
     "same_nothing": ("这里没有可沿用的上一项，未记录。", "There is nothing above to repeat here; nothing was saved."),
     "ask_count": ("{label}（基本信息，可选）。例如：120　不填请说「跳过」。",
                   "{label} (basic information, optional)? e.g. 120. Say 'skip' to leave it empty."),

@@ -15,7 +15,7 @@ from typing import Any
 from bot.answering import reading_context
 from bot.conversation import Conversation
 from bot.fields import Context, Reading, looks_like_value, read
-from bot.labelled import Item, Parsed
+from bot.labelled import REST, Item, Parsed
 from bot.prompts import shorten, where
 from bot.state import Pending, Pos, Scope
 from bot.steps import STEP_BY_ID, step_of
@@ -24,6 +24,7 @@ from bot.types import Choice, Reply
 from bot.walk import is_filled
 from form_model.framework import framework
 from form_model.matching import Column, Decision, match
+from form_model.models import BUDGET_FIELDS
 from form_model.normalize import label_key, name_key
 
 _ITEM_FIELDS = ("item.content", "item.amount", "item.goal")
@@ -156,9 +157,24 @@ def _take(conv: Conversation, out: Outcome, pos: Pos, raw: str, label: str,
 # --- header and amounts ------------------------------------------------------------------------
 
 def _place_header(conv: Conversation, item: Item, out: Outcome) -> None:
-    """Header fields and amounts: each key is the id of the step that asks it."""
+    """Header fields and amounts: each key is the id of the step that asks it; 「其余都是0」
+    fills the amounts still empty (never one the person gave)."""
     for key, raw in item.fields.items():
-        _take(conv, out, Pos(step=key), raw, item.labels[key])
+        if key == REST:
+            _place_rest(conv, item, out, raw)
+        else:
+            _take(conv, out, Pos(step=key), raw, item.labels[key])
+
+
+def _place_rest(conv: Conversation, item: Item, out: Outcome, raw: str) -> None:
+    empty = [pos for f in BUDGET_FIELDS
+             if f"budget.{f.attr}" not in item.fields
+             and not is_filled(conv.nav, pos := Pos(step=f"budget.{f.attr}"))]
+    if not empty:
+        out.problems.append(conv.m("rest_none"))
+        return
+    for pos in empty:
+        _take(conv, out, pos, raw, item.labels[REST])
 
 
 # --- tasks -------------------------------------------------------------------------------------

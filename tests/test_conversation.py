@@ -177,6 +177,27 @@ def test_labels_in_either_language_with_any_colon_and_separator(chat: Chat, mess
     assert (chat.form().department, chat.form().year) == ("市文化局", 2026)
 
 
+@pytest.mark.parametrize("rest", ["其余都是0", "其他均为0", "剩下的填0万元", "the rest 0"])
+def test_the_rest_is_zero_fills_only_the_amounts_still_empty(chat: Chat, rest: str) -> None:
+    chat.say("部门名称：广州市民政局；预算年度：2027")
+    chat.say("基本支出 5200万，项目支出 1.2亿，财政拨款 17000，其他资金 200")
+    chat.say(f"专项 8000，{rest}")
+    b = chat.form().budget
+    assert (b.basic_expenditure, b.project_expenditure, b.fiscal_appropriation) == (5200, 12000, 17000)
+    assert b.special_fiscal_funds == 8000 and b.other_funds == 200  # given: never overwritten
+    assert b.other_development_expenditure == b.city_level_funds == b.transfer_payment_funds == 0
+    assert "市本级使用资金 = 0.00" in chat.text and "【总体绩效目标】" in chat.text
+    chat.say("其余为0")  # nothing left empty: said, and nothing changed
+    assert "金额都已填写，未改动" in chat.text and chat.form().budget == b
+
+
+@pytest.mark.parametrize("typed", ["其余都是0.5", "其他都是100"])
+def test_the_rest_is_only_zero(chat: Chat, typed: str) -> None:
+    chat.say("部门名称：广州市民政局；预算年度：2027")
+    chat.say(typed)
+    assert "未记录" in chat.text and chat.form().budget.basic_expenditure is None
+
+
 def test_a_labelled_task_lands_as_a_task_not_as_its_content(chat: Chat) -> None:
     to_indicators(chat)
     chat.say("任务：推动文化惠民；主要实施内容：举办公益演出；资金：120；目标：全年演出100场")
