@@ -1,8 +1,11 @@
 """Choice buttons on the app's messages: a click answers exactly like typing the choice.
 
-The message is updated to show who chose what (its buttons removed). A message's question is
-answered once: the first click claims it in the database, so a double click, or a click that
-reaches a second process, is not taken twice.
+The message is updated to show who chose what (its buttons removed), then the replies follow.
+A message's question is answered once: the first click claims it in the database, so a double
+click, or a click that reaches a second process, is not taken twice. A button of a question
+that was answered meanwhile (by typing, or the conversation moved on) records nothing: the
+engine says so in one ``stale_choice`` reply, and the message shows that its question was
+already answered (its buttons removed), not a choice.
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.store import StoreError
-from handlers.blocks import CHOICE_ACTION_ID, chosen_blocks
+from bot.types import Applied, Turn
+from handlers.blocks import CHOICE_ACTION_ID, answered_blocks, chosen_blocks
 from handlers.deps import Deps
 from handlers.outbox import SLACK_FAILURES
 from handlers.places import message_place
-from handlers.turns import take_turn
+from handlers.texts import text
+from handlers.turns import apply_turn, finish_turn
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +33,11 @@ def claim_message(deps: Deps, channel: str, ts: str) -> bool:
         return deps.store.claim_event(f"choice:{channel}:{ts}")
     except StoreError:
         return True  # the engine will tell the person the store is down
+
+
+def is_stale(applied: Applied) -> bool:
+    """The engine took nothing: the button's question was answered already."""
+    return len(applied.replies) == 1 and applied.replies[0].kind == "stale_choice" and not applied.jobs
 
 
 def handle_choice(deps: Deps, client: WebClient, context: BoltContext, body: dict[str, Any],
@@ -42,12 +52,18 @@ def handle_choice(deps: Deps, client: WebClient, context: BoltContext, body: dic
     team = context.team_id or (body.get("team") or {}).get("id") or ""
     place = message_place(team, user, channel, ts, message.get("thread_ts") or container.get("thread_ts"))
     label = (action.get("text") or {}).get("text") or action.get("value", "")
+    turn = Turn(place.conversation, user, choice=action["value"], shared=place.shared)
+    applied = apply_turn(deps, client, place, turn)
+    blocks = message.get("blocks") or []
+    if is_stale(applied):
+        shown = answered_blocks(blocks, text(deps.lang(user), "choice_stale"))
+    else:
+        shown = chosen_blocks(blocks, label, user)
     try:
-        client.chat_update(channel=channel, ts=ts, text=message.get("text") or label,
-                           blocks=chosen_blocks(message.get("blocks") or [], label, user))
+        client.chat_update(channel=channel, ts=ts, text=message.get("text") or label, blocks=shown)
     except SLACK_FAILURES as e:  # the answer still counts
-        log.warning("message %s not updated with the choice: %s", ts, e)
-    take_turn(deps, client, place, user, choice=action["value"])
+        log.warning("message %s not updated after a click: %s", ts, e)
+    finish_turn(deps, client, place, user, applied)
 
 
 def register(app: App, deps: Deps) -> None:

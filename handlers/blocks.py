@@ -182,9 +182,18 @@ def reply_messages(reply: Reply, lang: str = "zh", *, in_thread: bool = False) -
     return [] if layout is None else [layout.first, *layout.parts]
 
 
+def without_choices(blocks: list[Block]) -> list[Block]:
+    """A message's blocks without its choice buttons."""
+    return [b for b in blocks
+            if not (b.get("type") == "actions" and str(b.get("block_id", "")).startswith(CHOICES_BLOCK_ID))]
+
+
 def chosen_blocks(blocks: list[Block], label: str, user_id: str) -> list[Block]:
     """A message's blocks once a choice was made: the buttons give way to who chose what."""
-    kept = [b for b in blocks
-            if not (b.get("type") == "actions" and str(b.get("block_id", "")).startswith(CHOICES_BLOCK_ID))]
-    kept.append(context(mrkdwn(f"✅ <@{user_id}> →"), plain(label, 200)))
-    return kept
+    return [*without_choices(blocks), context(mrkdwn(f"✅ <@{user_id}> →"), plain(label, 200))]
+
+
+def answered_blocks(blocks: list[Block], note: str) -> list[Block]:
+    """A question's blocks when one of its buttons came too late: the buttons give way to a
+    note that the question was already answered (nothing was chosen)."""
+    return [*without_choices(blocks), context(plain(note, 200))]

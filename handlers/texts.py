@@ -45,6 +45,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "long_file_failed": ("全文文件没能上传（{error}），内容都已分条发出。",
                          "The whole-text file could not be uploaded ({error}); all of it was sent in "
                          "the messages."),
+    # --- old buttons --------------------------------------------------------------------------
+    "choice_stale": ("这个问题已经回答过了，按钮不再有效。", "This question was already answered; its buttons no longer work."),
     # --- edits and deletions ---------------------------------------------------------------
     "edit_not_taken": ("修改消息不会被采用：我处理的是原来的「{original}」，它仍然有效。要更改回答，请直接发送新的回答；"
                        "要撤回，请说「撤销」。",
