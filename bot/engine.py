@@ -115,6 +115,23 @@ class Engine:
                 replies.append(Reply(msg(job.lang, "internal_error")))
         return replies
 
+    def shared_job(self, user: str, kind: str, draft_id: int, lang: str | None = None) -> list[Reply]:
+        """Check or export (``kind``) a thread's shared draft the person took part in, from
+        outside its thread (Slack's ``/declbot`` in the person's DM): its replies, less those
+        that offer choices ("go and fix …": they belong to the thread's conversation, not to
+        where these are shown). Any other draft: "not your draft"."""
+        try:
+            lang = lang or self.store.get_lang(user) or "zh"
+            found = next(((c, d) for c, d in self.store.shared_drafts_of(user) if d.id == draft_id), None)
+        except StoreUnavailable:
+            return [Reply(msg(lang or "zh", "store_unavailable"))]
+        if found is None or kind not in ("check", "export"):
+            return [Reply(msg(lang, "not_your_draft"))]
+        conversation, info = found
+        job = Job(kind=kind, conversation=conversation, owner=info.owner, user=user, lang=lang,
+                  draft_id=info.id, question=-1)  # no question of the thread's is answered here
+        return [r for r in self.run_jobs([job]) if not r.choices]
+
     def apply(self, turn: Turn) -> Applied:
         """The turn's own work, inside its transaction; whole-form work is left as jobs."""
         lang = "zh"
