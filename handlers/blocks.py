@@ -84,6 +84,23 @@ def section(text: str) -> Block:
     return {"type": "section", "text": plain(text)}
 
 
+def text_block(text: str, mention: str | None = None) -> Block:
+    """A section showing ``text`` as given; where it names ``mention`` (the id of the person
+    whose turn it is) as ``<@U…>``, a rich_text block whose text runs are shown as typed too
+    and whose mention is a real one (plain_text would show the raw token). Only that person is
+    ever mentioned: another id in the text stays text."""
+    token = f"<@{mention}>" if mention else ""
+    if not token or token not in text:
+        return section(text)
+    runs: list[dict[str, Any]] = []
+    for n, piece in enumerate(clip(text, SECTION_LIMIT).split(token)):
+        if n:
+            runs.append({"type": "user", "user_id": mention})
+        if piece:
+            runs.append({"type": "text", "text": piece})
+    return {"type": "rich_text", "elements": [{"type": "rich_text_section", "elements": runs}]}
+
+
 def context(*elements: dict[str, Any]) -> Block:
     return {"type": "context", "elements": list(elements[:10])}
 
@@ -129,7 +146,7 @@ def block_text_length(blocks: Sequence[Block]) -> int:
     def walk(value: Any) -> None:
         nonlocal total
         if isinstance(value, dict):
-            if value.get("type") in ("plain_text", "mrkdwn") and isinstance(value.get("text"), str):
+            if value.get("type") in ("plain_text", "mrkdwn", "text") and isinstance(value.get("text"), str):
                 total += utf16_len(value["text"])
                 return
             for item in value.values():
@@ -148,14 +165,16 @@ def is_long(reply: Reply) -> bool:
     return utf16_len(reply.text) + labels > MESSAGE_TEXT_BUDGET
 
 
-def reply_layout(reply: Reply, lang: str = "zh", *, in_thread: bool = False) -> Layout | None:
+def reply_layout(reply: Reply, lang: str = "zh", *, in_thread: bool = False,
+                 mention: str | None = None) -> Layout | None:
     """One engine reply as messages; None when there is nothing to show.
 
     A reply that fits is one message (its text, then its buttons). A long one is a summary
     (its first lines, a note saying where the rest is, the buttons), then parts of at most
     :data:`PART_TEXT_LIMIT` characters, each numbered, and the whole text as a file.
     ``in_thread`` says the conversation already is a thread (the parts follow the summary in
-    it); otherwise they go in the summary's own thread.
+    it); otherwise they go in the summary's own thread. ``mention``: the person whose turn it
+    is, mentioned where the text names them (:func:`text_block`).
     """
     buttons = choice_blocks(reply.choices)
     if not is_long(reply):
@@ -163,14 +182,14 @@ def reply_layout(reply: Reply, lang: str = "zh", *, in_thread: bool = False) -> 
         if not chunks and not buttons:
             return None
         shown = reply.text if chunks else "  ".join(c.label for c in reply.choices)
-        return Layout(Message(fallback(shown), [section(c) for c in chunks] + buttons))
+        return Layout(Message(fallback(shown), [text_block(c, mention) for c in chunks] + buttons))
     summary, parts = split_long_text(reply.text, PART_TEXT_LIMIT, SUMMARY_LIMIT)
     name = say(lang, "long_file")
     note = say(lang, "long_below" if in_thread else "long_in_thread", n=len(parts), file=name)
     first = Message(fallback(summary),
-                    [section(c) for c in text_chunks(summary)] + [context(mrkdwn(escape(note)))] + buttons)
+                    [text_block(c, mention) for c in text_chunks(summary)] + [context(mrkdwn(escape(note)))] + buttons)
     numbered = tuple(
-        Message(fallback(part), [context(mrkdwn(f"{n}/{len(parts)}"))] + [section(c) for c in text_chunks(part)])
+        Message(fallback(part), [context(mrkdwn(f"{n}/{len(parts)}"))] + [text_block(c, mention) for c in text_chunks(part)])
         for n, part in enumerate(parts, 1)
     )
     return Layout(first, numbered, reply.text, name)

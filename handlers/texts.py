@@ -57,11 +57,22 @@ TEXTS: dict[str, tuple[str, str]] = {
                            "'undo'. (Deleted: '{original}')"),
     "edit_no_text": ("没有文字的消息", "a message without text"),
     # --- slash command -----------------------------------------------------------------------
-    "command_usage": ("用法：/declbot new（新建草稿）| status（进度）| check（检查）| export（导出表格）| help（帮助）",
-                      "Usage: /declbot new | status | check | export | help"),
+    "command_usage": ("用法：/declbot new（新建草稿）| status（进度）| drafts（草稿列表）| check（检查）| export（导出表格）"
+                      "| help（帮助）",
+                      "Usage: /declbot new | status | drafts | check | export | help"),
     "command_replied": ("已在与 declbot 的私信中回复你。", "I replied in your direct messages with declbot."),
     "command_failed": ("无法打开与你的私信（{error}），请稍后再试。",
                        "Could not open a direct message with you ({error}); please try again later."),
+    # --- thread drafts, from /declbot --------------------------------------------------------
+    "shared_head": ("你参与过的讨论串里还有 {n} 份共享草稿（讨论串里每个人都可以编辑，在讨论串里继续填写）：",
+                    "{n} shared drafts of threads you took part in (everyone in the thread may edit "
+                    "them; go on filling them in the thread):"),
+    "shared_where": ("{channel} 中 {at} 开始的讨论串", "the thread in {channel} started {at}"),
+    "shared_somewhere": ("讨论串", "a thread"),
+    "shared_more": ("还有 {n} 份较早的共享草稿没有列出。", "{n} older shared drafts not listed."),
+    "shared_check": ("检查", "Check"),
+    "shared_export": ("导出表格", "Export"),
+    "shared_result": ("讨论串的共享草稿「{title}」：", "The thread's shared draft '{title}':"),
     # --- App Home ----------------------------------------------------------------------------
     "home_title": ("我的申报表草稿", "My declaration drafts"),
     "home_intro": ("在「消息」标签页里和我对话：逐项填写、粘贴表格或上传 .xlsx，说「帮助」查看命令。",

@@ -47,7 +47,7 @@ def deliver(deps: Deps, client: WebClient, place: Place, user: str, replies: Seq
             if reply.file is not None:
                 files.send_file(client, place, reply, lang())
             else:
-                post_reply(client, place, reply, lang)
+                post_reply(client, place, reply, lang, user)
         except SLACK_FAILURES as e:
             log.error("reply to %s not delivered: %s", place.conversation, e)
             notify(client, place, say_text(lang(), "post_failed", error=failure_reason(e)))

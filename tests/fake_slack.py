@@ -60,6 +60,8 @@ class Message:
                 parts.append(shown_text(block["text"]))
             elif block.get("type") == "context" and with_context:
                 parts.append(" ".join(shown_text(e) for e in block.get("elements", [])))
+            elif block.get("type") == "rich_text":
+                parts.append(rich_text_shown(block))
         return "\n".join(parts) if parts else unescape(self.text)
 
     def body(self) -> str:
@@ -69,13 +71,21 @@ class Message:
     def buttons(self) -> list[dict[str, Any]]:
         return [e for b in self.blocks if b.get("type") == "actions" for e in b.get("elements", [])]
 
-    def button(self, value: str) -> dict[str, Any]:
+    def button(self, value: str, *, action_id: str | None = None) -> dict[str, Any]:
         """The button with this value (a question's own buttons carry its id: "year:skip~2"
-        is found as "year:skip")."""
-        found = [b for b in self.buttons() if b.get("value") == value
-                 or str(b.get("value", "")).rpartition("~")[0] == value]
+        is found as "year:skip"), and this action_id when given."""
+        found = [b for b in self.buttons() if (b.get("value") == value
+                 or str(b.get("value", "")).rpartition("~")[0] == value)
+                 and action_id in (None, b.get("action_id"))]
         assert found, f"no button {value!r}; buttons: {[b.get('value') for b in self.buttons()]}"
         return found[0]
+
+
+def rich_text_shown(block: dict[str, Any]) -> str:
+    """A rich_text block as Slack shows it (a mention as its ``<@U…>`` token)."""
+    runs = [e for section in block.get("elements", []) for e in section.get("elements", [])]
+    return "".join(e.get("text", "") if e.get("type") == "text" else f"<@{e.get('user_id')}>"
+                   if e.get("type") == "user" else "" for e in runs)
 
 
 def unescape(text: str) -> str:

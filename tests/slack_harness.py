@@ -173,9 +173,10 @@ class Endpoint:
     def interact(self, payload: dict[str, Any]) -> Response:
         return self.post("payload=" + quote(json.dumps(payload)), "application/x-www-form-urlencoded")
 
-    def click(self, user: str, message: Message, value: str) -> Response:
-        """Click the button with this value on a message the app posted."""
-        button = message.button(value)
+    def click(self, user: str, message: Message, value: str, *, action_id: str | None = None) -> Response:
+        """Click the button with this value (and action_id, when given) on a message the app
+        posted."""
+        button = message.button(value, action_id=action_id)
         thread = {"thread_ts": message.thread_ts} if message.thread_ts else {}
         return self.interact({
             "type": "block_actions", "team": {"id": TEAM, "domain": "fake"},
