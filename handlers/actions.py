@@ -54,16 +54,27 @@ def handle_choice(deps: Deps, client: WebClient, context: BoltContext, body: dic
     label = (action.get("text") or {}).get("text") or action.get("value", "")
     turn = Turn(place.conversation, user, choice=action["value"], shared=place.shared)
     applied = apply_turn(deps, client, place, turn)
-    blocks = message.get("blocks") or []
     if is_stale(applied):
-        shown = answered_blocks(blocks, text(deps.lang(user), "choice_stale"))
+        mark_answered(deps, client, channel, ts, message, user)
     else:
-        shown = chosen_blocks(blocks, label, user)
+        update(client, channel, ts, message.get("text") or label,
+               chosen_blocks(message.get("blocks") or [], label, user))
+    finish_turn(deps, client, place, user, applied)
+
+
+def update(client: WebClient, channel: str, ts: str, fallback: str, blocks: list[dict[str, Any]]) -> None:
     try:
-        client.chat_update(channel=channel, ts=ts, text=message.get("text") or label, blocks=shown)
+        client.chat_update(channel=channel, ts=ts, text=fallback, blocks=blocks)
     except SLACK_FAILURES as e:  # the answer still counts
         log.warning("message %s not updated after a click: %s", ts, e)
-    finish_turn(deps, client, place, user, applied)
+
+
+def mark_answered(deps: Deps, client: WebClient, channel: str, ts: str, message: dict[str, Any],
+                  user: str) -> None:
+    """A question's message whose button came too late: its buttons give way to a note that
+    the question was already answered."""
+    note = text(deps.lang(user), "choice_stale")
+    update(client, channel, ts, message.get("text") or note, answered_blocks(message.get("blocks") or [], note))
 
 
 def register(app: App, deps: Deps) -> None:

@@ -44,6 +44,11 @@ FALLBACK_LIMIT = 3000
 CHOICE_ACTION_PREFIX = "declbot_choice_"
 #: Every choice button's action_id matches this (Bolt routes clicks with it).
 CHOICE_ACTION_ID = re.compile(rf"^{CHOICE_ACTION_PREFIX}\d+$")
+FORM_ACTION_PREFIX = "declbot_form_"
+#: Every button that opens a row's modal matches this (its value: ``form:<target>[~question]``):
+#: a question's 「用表单填写」, and the one added to a finding's 「去修改」 that names a row field.
+FORM_ACTION_ID = re.compile(rf"^{FORM_ACTION_PREFIX}\d+$")
+_GOTO_ROW = re.compile(r"^goto:((?:item|task|indicator):\d+(?:\.[a-z_0-9]+)?)$")
 CHOICES_BLOCK_ID = "declbot_choices"
 
 Block = dict[str, Any]
@@ -129,9 +134,37 @@ def usable_choices(choices: Sequence[Choice]) -> list[tuple[int, Choice]]:
     return usable[:MAX_BUTTONS]
 
 
-def choice_blocks(choices: Sequence[Choice]) -> list[Block]:
-    """Buttons, one per choice: the value is the choice's value, action_ids are unique."""
-    buttons = [button(c.label, f"{CHOICE_ACTION_PREFIX}{n}", c.value) for n, c in usable_choices(choices)]
+def goto_form(choice: Choice, lang: str) -> Choice | None:
+    """For a finding's 「去修改」 that names a row field (``goto:indicator:12.annual_value``),
+    the choice that opens that row's modal."""
+    m = _GOTO_ROW.match(choice.value)
+    if m is None:
+        return None
+    label = choice.label
+    for colon in ("：", ": "):
+        _, sep, tail = label.partition(colon)
+        if sep:
+            label = tail
+            break
+    return Choice(say(lang, "form_edit", where=label), f"form:{m.group(1)}", form=True)
+
+
+def needs_lang(reply: Reply) -> bool:
+    """Whether the reply's buttons include words of the front end's own (a finding's modal)."""
+    return any(_GOTO_ROW.match(c.value) for c in reply.choices)
+
+
+def choice_blocks(choices: Sequence[Choice], lang: str = "zh") -> list[Block]:
+    """Buttons, one per choice: the value is the choice's value, action_ids are unique. A
+    choice that opens a form is a button that opens the row's modal; a finding's 「去修改」 that
+    names a row field is followed by one that opens that row's modal."""
+    buttons = []
+    for n, c in usable_choices(choices):
+        buttons.append(button(c.label, f"{FORM_ACTION_PREFIX if c.form else CHOICE_ACTION_PREFIX}{n}", c.value))
+        form = goto_form(c, lang)
+        if form is not None:
+            buttons.append(button(form.label, f"{FORM_ACTION_PREFIX}{n}", form.value))
+    buttons = buttons[:MAX_BUTTONS]
     return [
         {"type": "actions", "block_id": f"{CHOICES_BLOCK_ID}_{i // BUTTONS_PER_BLOCK}",
          "elements": buttons[i: i + BUTTONS_PER_BLOCK]}
@@ -176,7 +209,7 @@ def reply_layout(reply: Reply, lang: str = "zh", *, in_thread: bool = False,
     it); otherwise they go in the summary's own thread. ``mention``: the person whose turn it
     is, mentioned where the text names them (:func:`text_block`).
     """
-    buttons = choice_blocks(reply.choices)
+    buttons = choice_blocks(reply.choices, lang)
     if not is_long(reply):
         chunks = text_chunks(reply.text)
         if not chunks and not buttons:

@@ -47,6 +47,25 @@ TEXTS: dict[str, tuple[str, str]] = {
                          "the messages."),
     # --- old buttons --------------------------------------------------------------------------
     "choice_stale": ("这个问题已经回答过了，按钮不再有效。", "This question was already answered; its buttons no longer work."),
+    # --- a whole row in a modal -------------------------------------------------------------
+    "form_title_item": ("年度重点工作任务", "Key task"),
+    "form_title_indicator": ("绩效指标", "Indicator"),
+    "form_submit": ("保存", "Save"),
+    "form_close": ("取消", "Cancel"),
+    "form_choose": ("请选择", "Choose"),
+    "form_library": ("指标库中这一类的名称：{names}", "Library names of this category: {names}"),
+    "form_library_none": ("指标库中没有这一类的名称，请自己填写。", "The library has no names for this category; write your own."),
+    "form_library_pick": ("选好一级和二级指标后，这里列出指标库中的名称。",
+                          "Choose the level-1 and level-2 indicators to see the library's names here."),
+    "form_annual_hint": ("留空：与实施周期指标值相同。", "Leave empty: the same as the period value."),
+    "form_amount_hint": ("单位：万元，例如 120.5", "In 万元, e.g. 120.5"),
+    "form_too_long": ("「{label}」有 {n} 字，表单里最多放 {max} 字：这里不显示，保存时保持原样（要改请在对话中修改）。",
+                      "'{label}' has {n} characters, more than a form holds ({max}): not shown here, and kept as "
+                      "it is when saved (change it in the chat)."),
+    "form_failed": ("表单没能打开（Slack 出错：{error}），请再点一次按钮。",
+                    "The form could not be opened (Slack error: {error}); please click the button again."),
+    "form_expired": ("这张表单已失效，请关闭后重新打开。", "This form is no longer valid; close it and open it again."),
+    "form_edit": ("用表单修改：{where}", "Edit in a form: {where}"),
     # --- edits and deletions ---------------------------------------------------------------
     "edit_not_taken": ("修改消息不会被采用：我处理的是原来的「{original}」，它仍然有效。要更改回答，请直接发送新的回答；"
                        "要撤回，请说「撤销」。",

@@ -133,6 +133,7 @@ class Hosted:
 class FakeSlack:
     def __init__(self) -> None:
         self._lock = threading.Condition()
+        self._views = 0  # never reset: view ids (and hashes) are unique, as Slack's are
         self.reset()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self.server.daemon_threads = True
@@ -156,7 +157,6 @@ class FakeSlack:
             self.refused: list[tuple[str, Refusal]] = []
             self.modals: list[dict[str, Any]] = []
             self._ts = 0
-            self._views = 0
 
     def fail(self, method: str, *, status: int = 429, times: int = 1, retry_after: int = 0,
              error: str | None = None) -> None:
@@ -206,6 +206,11 @@ class FakeSlack:
         with self._lock:
             return [m for m in self.messages if m.channel == channel
                     and (thread_ts is None or m.thread_ts == thread_ts)]
+
+    def modal(self, view_id: str) -> dict[str, Any]:
+        """A modal as last opened or updated."""
+        with self._lock:
+            return next(v for v in self.modals if v["id"] == view_id)
 
     def uploaded(self, channel: str | None = None) -> list[Upload]:
         with self._lock:
@@ -283,10 +288,21 @@ class FakeSlack:
                 self.views[user] = {**_json(p["view"]), "id": view_id, "hash": f"{self._views}.{view_id}"}
                 return {"ok": True, "view": self.views[user]}
             if method in ("views.open", "views.push"):
+                if not p.get("trigger_id"):
+                    return {"ok": False, "error": "invalid_trigger_id"}
                 self._views += 1
                 view = {**_json(p["view"]), "id": f"VM{self._views:06d}", "hash": f"{self._views}.m"}
                 self.modals.append(view)
                 return {"ok": True, "view": view}
+            if method == "views.update":
+                found = next((n for n, v in enumerate(self.modals) if v["id"] == p.get("view_id")), None)
+                if found is None:
+                    return {"ok": False, "error": "not_found"}
+                if p.get("hash") and p["hash"] != self.modals[found]["hash"]:
+                    return {"ok": False, "error": "hash_conflict"}
+                self._views += 1
+                self.modals[found] = {**_json(p["view"]), "id": p["view_id"], "hash": f"{self._views}.m"}
+                return {"ok": True, "view": self.modals[found]}
             if method == "files.info":
                 hosted = self.files.get(str(p.get("file", "")))
                 if hosted is None:
