@@ -133,7 +133,7 @@ class Conversation:
             choices += [Choice(self.m(label), f"{step.id}:{key}") for key, label in step.choices]
         if step.optional and step.target is not None and step.id != "ind.name":
             choices.append(Choice(self.m("choice_skip"), f"{step.id}:skip"))
-        row = row_target_at(self.nav, pos)
+        row = row_target_at(pos)
         if row is not None:  # the whole row in one form, where the front end has forms
             choices.append(Choice(self.m("choice_form"), f"form:{row}", form=True))
         return text + current_value(self.nav, pos, self.lang), choices

@@ -148,9 +148,9 @@ def parse_target(text: str) -> RowTarget | None:
     return RowTarget(INDICATOR_ROW, level1=m.group("l1"), level2=m.group("l2"))
 
 
-def row_target_at(nav: Nav, pos: Pos) -> str | None:
+def row_target_at(pos: Pos) -> str | None:
     """The row a question is about, as a target (None: a question not about a row). Reads
-    nothing: ``task:7`` is resolved when the form opens."""
+    nothing from the draft: ``task:7`` is resolved when the form opens."""
     step = step_of(pos)
     if step.group in ("task", "item"):
         if step.id == "task.more":

@@ -210,3 +210,27 @@ def test_a_findings_row_opens_in_a_modal(person: Person, served: Endpoint, slack
     assert after.tasks[index].items == [changed, *task.items[1:]]
     assert after.model_copy(update={"tasks": before.tasks}) == before
     assert [t for n, t in enumerate(after.tasks) if n != index] == [t for n, t in enumerate(before.tasks) if n != index]
+
+
+def test_a_value_too_long_for_an_input_is_left_out_and_kept() -> None:
+    """Slack refuses a view whose input holds more than its max_length: such a value (the chat
+    takes 主要实施内容 up to 10,000 characters, an input holds 3,000) is not put in an input,
+    the modal says so, and saving keeps it (a field left out keeps the row's value)."""
+    from bot.row_entry import ITEM_FIELDS, ITEM_ROW, RowForm
+    from handlers.modal_view import ModalMeta, row_modal, submitted_values
+    from tests.slack_limits import view_refusal
+
+    long = "组织来穗招商推介和经贸考察。" * 300
+    for lang in ("zh", "en"):
+        form = RowForm("item:9", ITEM_ROW, ITEM_FIELDS, {"name": "推动区域合作", "content": long, "amount": "120.50",
+                                                       "goal": "促成签约"}, "年度重点工作任务 › 第 1 项 › 第 1 行" * 200,
+                       3, lang)
+        meta = ModalMeta("slack:dm:T:U1", "D1", None, False, form.target, 3, ITEM_ROW, form.where, lang)
+        view = row_modal(form, meta)
+        assert view_refusal(view) is None  # within every limit, private_metadata's 3,000 too
+        assert [b["block_id"] for b in view["blocks"] if b["type"] == "input"] == ["row_name", "row_amount", "row_goal"]
+        note = [e["text"] for b in view["blocks"] if b["type"] == "context" for e in b["elements"]][1]
+        assert note.startswith("「主要实施内容」有 4200 字" if lang == "zh" else "'main content' has 4200 characters")
+        assert ModalMeta.load(view["private_metadata"]).omitted == ("content",)  # type: ignore[union-attr]
+        assert "content" not in submitted_values({**view, "state": {"values": {}}})
+    assert view["title"]["text"] == "Key task" and view["submit"]["text"] == "Save"
