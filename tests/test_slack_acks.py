@@ -1,6 +1,7 @@
 """Acknowledgements at any size of form, end to end through ``declbot serve --http``: a typed
-turn never waits behind a workbook being read or behind the check of a large form. Only the
-order of events is asserted (the figures are bench/bench_ack.py's)."""
+turn never waits behind a workbook being read, behind the check of a large form, or behind
+App Home checking a changed draft. Only the order of events is asserted (the figures are
+bench/bench_ack.py's)."""
 
 from __future__ import annotations
 
@@ -57,3 +58,19 @@ def test_a_typed_turn_is_answered_while_a_large_form_is_read_and_checked(served:
     posted = slack.in_place(dm)
     assert starting(posted, help_head)[-1] < starting(posted, "表格完整：")[-1]
     assert posted[starting(posted, "表格完整：")[-1]].body().startswith("表格完整：0 个错误，")
+    # App Home opens from the kept summaries, then checks the draft that changed since: a typed
+    # turn meanwhile is answered before the refreshed tab is published.
+    slack.wait(lambda: starting(slack.in_place(dm), "要去修改哪一项？"), timeout=60, what="the report's offer")
+    changed = served.exchange(dm, 1, lambda: served.dm(user, "部门名称：广州市示例协作二局"))[0]
+    assert changed.body().startswith("已记录：\n• 部门名称 = 广州市示例协作二局")
+    published = len(slack.calls_to("views.publish"))
+    assert served.home_opened(user).status == 200
+    slack.wait(lambda: len(slack.calls_to("views.publish")) > published, what="the home tab")
+    assert "🕓 修改后尚未检查" in str(slack.views[user]["blocks"])  # from the kept summary
+    assert served.dm(user, "帮助").status == 200
+    slack.wait(lambda: len(slack.calls_to("views.publish")) == published + 2, timeout=60, what="the refreshed tab")
+    calls = [c for c in slack.calls if c.method in ("views.publish", "chat.postMessage")]
+    publishes = [n for n, c in enumerate(calls) if c.method == "views.publish"]
+    helps = [n for n, c in enumerate(calls) if str(c.params.get("text", "")).startswith(help_head)]
+    assert publishes[-2] < helps[-1] < publishes[-1]
+    assert "✅ 表格完整" in str(slack.views[user]["blocks"])
