@@ -16,7 +16,6 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.store import StoreError
 from bot.types import Applied, Turn
 from handlers.blocks import CHOICE_ACTION_ID, answered_blocks, chosen_blocks
 from handlers.deps import Deps
@@ -26,13 +25,6 @@ from handlers.texts import text
 from handlers.turns import apply_turn, finish_turn
 
 log = logging.getLogger(__name__)
-
-
-def claim_message(deps: Deps, channel: str, ts: str) -> bool:
-    try:
-        return deps.store.claim_event(f"choice:{channel}:{ts}")
-    except StoreError:
-        return True  # the engine will tell the person the store is down
 
 
 def is_stale(applied: Applied) -> bool:
@@ -47,7 +39,7 @@ def handle_choice(deps: Deps, client: WebClient, context: BoltContext, body: dic
     channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
     message = body.get("message") or {}
     ts = message.get("ts") or container.get("message_ts")
-    if not channel or not ts or not claim_message(deps, channel, ts):
+    if not channel or not ts or not deps.claim(f"choice:{channel}:{ts}"):
         return
     team = context.team_id or (body.get("team") or {}).get("id") or ""
     place = message_place(team, user, channel, ts, message.get("thread_ts") or container.get("thread_ts"))

@@ -81,13 +81,6 @@ def handle_command(deps: Deps, ack: Ack, respond: Respond, client: WebClient, co
         respond(response_type="ephemeral", text=text(deps.lang(user), "command_replied"))
 
 
-def first_press(deps: Deps, key: str) -> bool:
-    try:
-        return deps.store.claim_event(key)
-    except StoreError:
-        return True  # the engine will tell the person the store is down
-
-
 def handle_shared(deps: Deps, client: WebClient, context: BoltContext, body: dict[str, Any],
                   action: dict[str, Any]) -> None:
     """A listing's button: check or export that thread draft into the DM (once per button of
@@ -98,7 +91,7 @@ def handle_shared(deps: Deps, client: WebClient, context: BoltContext, body: dic
     ts = (body.get("message") or {}).get("ts") or container.get("message_ts")
     verb = str(action.get("action_id", "")).removeprefix("declbot_shared_")
     value = str(action.get("value") or "")
-    if not channel or not value.isdigit() or not first_press(deps, f"shared:{channel}:{ts}:{verb}:{value}"):
+    if not channel or not value.isdigit() or not deps.claim(f"shared:{channel}:{ts}:{verb}:{value}"):
         return
     team = context.team_id or (body.get("team") or {}).get("id") or ""
     place = dm_place(team, user, channel)

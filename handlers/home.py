@@ -109,17 +109,10 @@ def press_key(user: str, body: dict[str, Any], action: dict[str, Any]) -> str:
     return f"home:{user}:{rendering}:{action.get('value') or ''}"
 
 
-def first_press(deps: Deps, key: str) -> bool:
-    try:
-        return deps.store.claim_event(key)
-    except StoreError:
-        return True  # the engine will tell the person the store is down
-
-
 def handle_home_action(deps: Deps, client: WebClient, context: BoltContext, body: dict[str, Any],
                        action: dict[str, Any]) -> None:
     user = body["user"]["id"]
-    if not first_press(deps, press_key(user, body, action)):
+    if not deps.claim(press_key(user, body, action)):
         log.info("Home button %s of %s pressed again on the same view: taken once", action.get("value"), user)
         return
     try:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from bot.engine import DraftOverview
 from handlers.blocks import Block, Message, button, context, fallback, mrkdwn, plain, section
-from handlers.home_view import when
+from handlers.home_view import state_line
 from handlers.places import thread_of
 from handlers.slack_text import escape
 from handlers.texts import text
@@ -35,11 +35,7 @@ def where(draft: DraftOverview, lang: str) -> str:
 
 
 def shared_blocks(draft: DraftOverview, lang: str, verbs: Sequence[str]) -> list[Block]:
-    state = text(lang, "home_unchecked" if draft.complete is None else
-                 "home_complete" if draft.complete else "home_incomplete")
-    counts = text(lang, "home_counts", error=draft.counts.get("error", 0),
-                  warning=draft.counts.get("warning", 0), info=draft.counts.get("info", 0))
-    meta = f"{where(draft, lang)} · {escape(state)} · {escape(counts)} · {text(lang, 'home_updated', at=when(draft))}"
+    meta = f"{where(draft, lang)} · {state_line(draft, lang)}"
     return [
         section(draft.title or "—"),
         context(mrkdwn(meta)),
