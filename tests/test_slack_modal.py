@@ -11,10 +11,14 @@ from typing import Any
 
 import pytest
 
+from bot.row_entry import ITEM_FIELDS, ITEM_ROW, RowForm
 from bot.store import Store
 from form_model.models import Form, Indicator, Task, TaskItem
+from handlers.modal_view import ModalMeta, row_modal, submitted_values
+from handlers.places import thread_key
 from tests.fake_slack import FakeSlack, Message
-from tests.slack_harness import Endpoint, ServeProcess, dm_of, modal_errors, new_user
+from tests.slack_harness import Endpoint, ServeProcess, dm_of, modal_errors, new_user, unique
+from tests.slack_limits import view_refusal
 
 BUDGET = ["1000", "200", "1100", "100", "150", "50", "900", "300"]
 
@@ -216,10 +220,6 @@ def test_a_value_too_long_for_an_input_is_left_out_and_kept() -> None:
     """Slack refuses a view whose input holds more than its max_length: such a value (the chat
     takes 主要实施内容 up to 10,000 characters, an input holds 3,000) is not put in an input,
     the modal says so, and saving keeps it (a field left out keeps the row's value)."""
-    from bot.row_entry import ITEM_FIELDS, ITEM_ROW, RowForm
-    from handlers.modal_view import ModalMeta, row_modal, submitted_values
-    from tests.slack_limits import view_refusal
-
     long = "组织来穗招商推介和经贸考察。" * 300
     for lang in ("zh", "en"):
         form = RowForm("item:9", ITEM_ROW, ITEM_FIELDS, {"name": "推动区域合作", "content": long, "amount": "120.50",
@@ -234,3 +234,27 @@ def test_a_value_too_long_for_an_input_is_left_out_and_kept() -> None:
         assert ModalMeta.load(view["private_metadata"]).omitted == ("content",)  # type: ignore[union-attr]
         assert "content" not in submitted_values({**view, "state": {"values": {}}})
     assert view["title"]["text"] == "Key task" and view["submit"]["text"] == "Save"
+
+
+def test_in_a_thread_the_modal_saves_the_threads_draft(served: Endpoint, slack: FakeSlack,
+                                                       served_process: ServeProcess) -> None:
+    channel, alice, bob = unique("C"), new_user(), new_user()
+    root = served.ts()
+    served.exchange(channel, 2, lambda: served.mention(alice, channel, "你好", ts=root)[1], thread_ts=root)
+    asked = None
+    for answer in ["广州市协作办公室", "2025", *BUDGET, "完成协作任务"]:
+        asked = served.exchange(channel, 1, lambda a=answer: served.event(
+            served.channel_message(bob, channel, a, thread_ts=root)[1]), thread_ts=root)[0]
+    assert asked is not None and "【年度重点工作任务 › 第 1 项 › 名称】" in asked.shown()
+
+    assert served.click(alice, asked, form_button(asked)["value"]).status == 200
+    view = opened(slack, 1)
+    row = {"name": "推动国内区域合作", "content": "组织招商推介", "amount": "88", "goal": "促成签约"}
+    [saved] = served.exchange(channel, 1, lambda: served.submit_view(alice, view, row), thread_ts=root)
+    assert saved.thread_ts == root and saved.shown().startswith("已记录（表单）：年度重点工作任务 › 第 1 项 › 第 1 行")
+    with Store(served_process.database_url) as store:
+        [draft] = store.drafts_of(f"place:{thread_key(channel, root)}")
+        tasks = store.snapshot(draft.id, draft.owner).form.tasks
+        assert store.drafts_of(f"user:{alice}") == []  # the thread's draft, not Alice's own
+    assert tasks == [Task(name="推动国内区域合作", items=[TaskItem(content="组织招商推介", amount=Decimal("88"),
+                                                                   goal="促成签约")])]
