@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.messages import msg
 from bot.prompts import current_value, library_names, params, where
+from bot.row_entry import row_target_at
 from bot.state import Offer, Pos, RowIds, State, load_state
 from bot.steps import DONE, step_of
 from bot.store import INDICATOR, ITEM, TASK, Change, Draft
@@ -100,7 +101,7 @@ class Conversation:
         if choices is not None:
             self.state.question += 1
             marked = [self._mark(c) for c in choices]
-            self.state.offered = [Offer(label=c.label, value=c.value) for c in marked]
+            self.state.offered = [Offer(label=c.label, value=c.value) for c in marked if not c.form]
             choices = marked
         self.replies.append(Reply(text, tuple(choices or ()), file))
 
@@ -110,7 +111,7 @@ class Conversation:
         head = choice.value.partition(":")[0]
         if head in ("cmd", "goto", "open", "export_draft"):
             return choice
-        return Choice(choice.label, f"{choice.value}{QUESTION_MARK}{self.state.question}")
+        return Choice(choice.label, f"{choice.value}{QUESTION_MARK}{self.state.question}", choice.form)
 
     def question(self, pos: Pos) -> tuple[str, list[Choice]]:
         """The text and choices of the question at a position."""
@@ -136,6 +137,9 @@ class Conversation:
             choices += [Choice(self.m(label), f"{step.id}:{key}") for key, label in step.choices]
         if step.optional and step.target is not None and step.id != "ind.name":
             choices.append(Choice(self.m("choice_skip"), f"{step.id}:skip"))
+        row = row_target_at(pos)
+        if row is not None:  # the whole row in one form, where the front end has forms
+            choices.append(Choice(self.m("choice_form"), f"form:{row}", form=True))
         return text + current_value(self.nav, pos, self.lang), choices
 
     def prompt(self, prefix: str | None = None, extra: list[Choice] | None = None) -> None:
