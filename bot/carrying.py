@@ -320,8 +320,7 @@ def lower_than_last(conv: Conversation, name: str, text: str) -> str | None:
 def explain(conv: Conversation, text: str) -> None:
     """The reason a value differs from last year's, kept with the draft (rule Y01 is then
     satisfied)."""
-    pending = conv.state.pending
-    conv.state.pending = None
+    pending = conv.take_pending("explain")
     if pending is None:
         conv.prompt()
         return

@@ -14,7 +14,7 @@ from typing import Any
 from bot.messages import msg
 from bot.prompts import current_value, library_names, params, where
 from bot.row_entry import row_target_at
-from bot.state import Offer, Pos, RowIds, State, load_state
+from bot.state import Offer, Pending, Pos, RowIds, State, load_state
 from bot.steps import DONE, step_of
 from bot.store import INDICATOR, ITEM, TASK, Change, Draft
 from bot.store import Turn as StoreTurn
@@ -141,6 +141,12 @@ class Conversation:
         if row is not None:  # the whole row in one form, where the front end has forms
             choices.append(Choice(self.m("choice_form"), f"form:{row}", form=True))
         return text + current_value(self.nav, pos, self.lang), choices
+
+    def take_pending(self, kind: str) -> Pending | None:
+        """The open question of ``kind`` this turn answers, cleared; None (and cleared) when the
+        open question is another, or there is none."""
+        pending, self.state.pending = self.state.pending, None
+        return pending if pending is not None and pending.kind == kind else None
 
     def prompt(self, prefix: str | None = None, extra: list[Choice] | None = None) -> None:
         """Ask the current question (after ``prefix``, e.g. what was just recorded)."""

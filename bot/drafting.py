@@ -188,9 +188,8 @@ def merged(current: Form, incoming: Form) -> tuple[Form, int]:
 
 
 def on_import_choice(conv: Conversation, arg: str) -> None:
-    pending = conv.state.pending
-    conv.state.pending = None
-    if pending is None or pending.kind != "replace":
+    pending = conv.take_pending("replace")
+    if pending is None:
         conv.prompt()
         return
     source = pending.data.get("source", "")

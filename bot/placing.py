@@ -423,9 +423,8 @@ def _place_indicator(conv: Conversation, item: Item, out: Outcome, pair: tuple[s
 
 def place_pending_indicator(conv: Conversation, l1: str, l2: str) -> None:
     """The person chose the 一级 › 二级 for an indicator typed without one."""
-    pending = conv.state.pending
-    conv.state.pending = None
-    if pending is None or pending.kind != "place_indicator":
+    pending = conv.take_pending("place_indicator")
+    if pending is None:
         conv.prompt()
         return
     item = Item("indicator", dict(pending.data["fields"]), dict(pending.data["labels"]))

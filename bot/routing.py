@@ -202,9 +202,8 @@ def take_fix(conv: Conversation, arg: str) -> None:
 
 
 def confirm(conv: Conversation, yes: bool) -> None:
-    pending = conv.state.pending
-    conv.state.pending = None
-    if pending is None or pending.kind != "confirm":
+    pending = conv.take_pending("confirm")
+    if pending is None:
         conv.prompt()
         return
     if not yes:
@@ -220,9 +219,8 @@ def confirm(conv: Conversation, yes: bool) -> None:
 
 
 def pick(conv: Conversation, name: str) -> None:
-    pending = conv.state.pending
-    conv.state.pending = None
-    if pending is not None and pending.kind == "pick_name":
+    pending = conv.take_pending("pick_name")
+    if pending is not None:
         pos = Pos.model_validate(pending.data["pos"])
         answering.set_indicator_name(conv, pos, name, pending.data.get("typed", name))
         return
