@@ -91,8 +91,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from bench_engine import DEFAULT_POSTGRES, postgres_reachable, postgres_url
-from common import ROOT, machine, ms, percentile, seed_file, table, usable_cores, versions
+from common import (
+    ROOT,
+    machine,
+    ms,
+    percentile,
+    postgres_base_url,
+    postgres_reachable,
+    postgres_url,
+    seed_file,
+    table,
+    usable_cores,
+    versions,
+)
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -861,8 +872,7 @@ def main() -> int:
     if path is None:
         return 0
     seed = read_text(path.read_text("utf-8"))
-    pg = args.postgres or os.environ.get("BENCH_DATABASE_URL") or os.environ.get(
-        "TEST_DATABASE_URL") or DEFAULT_POSTGRES
+    pg = postgres_base_url(args.postgres)
     if (why := postgres_reachable(pg)) is not None:
         print(f"SKIPPED: PostgreSQL {make_url(pg).render_as_string()} unreachable ({why})")
         return 0
