@@ -72,8 +72,8 @@ since other clients of the same PostgreSQL (on a shared machine) are in "every p
 postgres".
 
 Per turn (ms of CPU per turn taken): the workers (gunicorn master and workers), PostgreSQL, the
-harness (load generator + fake Slack: this process) and the rest (interrupts + other work).
-From them, the scaling the CPU budget allows: one core of workers carries 1000 ÷ (worker CPU
+harness (load generator + fake Slack: this process) and interrupts; other work on the machine
+is shown apart and counted in none of them. From them, the scaling the CPU budget allows: one core of workers carries 1000 ÷ (worker CPU
 ms per turn) turns/s; 2 workers at the goal's 1.7× the rate of 1 need that many cores for the
 workers plus the CPU of PostgreSQL and the harness at that rate; the output says how many
 cores that is and why 2 cores cannot show it.
@@ -115,7 +115,7 @@ from typing import Any, NamedTuple
 
 from common import (
     ROOT,
-    machine,
+    header,
     ms,
     percentile,
     postgres_base_url,
@@ -1028,8 +1028,7 @@ def main() -> int:
     began = time.monotonic()
     stop_at = began + args.max_seconds
 
-    print("bench_load: many people drafting at once through the Slack app (HTTP, gunicorn)")
-    print("machine:", machine())
+    header("bench_load: many people drafting at once through the Slack app (HTTP, gunicorn)")
     cores = usable_cores()
     pinning = Pinning.plan(not args.no_pin)
     pinning.apply()  # before any thread starts: the fake's and the people's threads inherit it

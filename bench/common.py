@@ -12,6 +12,7 @@ import os
 import platform
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -20,6 +21,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -212,9 +214,23 @@ def versions(*packages: str) -> str:
     return ", ".join(out)
 
 
+def provenance() -> str:
+    """When and on which commit of the repository a benchmark ran."""
+    try:
+        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        commit, dirty = "unknown", ""
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"{when}, commit {commit}{' (with uncommitted changes)' if dirty else ''}"
+
+
 def header(title: str) -> None:
     print(title)
     print("machine:", machine())
+    print("run:", provenance())
 
 
 # --------------------------------------------------------------------------------------------
