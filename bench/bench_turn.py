@@ -60,7 +60,8 @@ round-robin over backends × drafts × operations (the order rotated each round)
 machine noise hits all alike; figures are medians. Goals (issue 11): an answer on a
 2,000-indicator draft ≤ 1.3× the same answer on the seed; a seed turn ≤ 3 ms of server CPU
 on PostgreSQL and ≤ 2× the bare transaction. With --profile (and whenever the 1.3× goal is
-missed) the answer turn is profiled with cProfile on the seed and on the largest draft.
+missed) turns (--profile-kinds, default the answer) are profiled with cProfile on the seed and on
+the largest draft: time by layer, by function, and what the larger draft spends more.
 """
 
 from __future__ import annotations
@@ -694,23 +695,25 @@ def print_profile(title: str, prof: Profile, top: int) -> None:
 
 
 def print_profile_difference(small: Profile, large: Profile, top: int) -> None:
+    """What the larger draft's turn spends more than the seed's, per function; shares are of
+    the larger turn's own work (waits for the server taken out)."""
     a, b = small.per_turn(), large.per_turn()
-    extra = large.busy - small.busy
     zero = (0.0, 0.0, 0)
-    print(f"\n-- where the larger draft's extra {ms(extra)} ms per turn of this process's own work "
-          f"goes (large − seed)")
+    print(f"\n-- the larger draft's turn against the seed's, under the profiler: own work "
+          f"{ms(large.busy)} vs {ms(small.busy)} ms per turn; per function, large − seed (share: "
+          f"of the larger turn's own work)")
 
     def share(d: float) -> str:
-        return f"{100 * d / extra:.0f} %" if extra > 0 else "-"
+        return f"{100 * d / large.busy:.0f} %" if large.busy > 0 else "-"
 
     rows = sorted(((v[1] - a.get(k, zero)[1], k, a.get(k, zero)[2] / small.turns, v[2] / large.turns)
                    for k, v in b.items() if _project(k)), key=lambda r: -r[0])[:top]
     print(table(["project function (inclusive)", "extra ms/turn", "share", "calls/turn seed → large"],
-                [[short(k), ms(d), share(d), f"{c0:g} → {c1:g}"] for d, k, c0, c1 in rows]))
+                [[short(k), ms(d), share(d), f"{c0:.0f} → {c1:.0f}"] for d, k, c0, c1 in rows]))
     rows = sorted(((v[0] - a.get(k, zero)[0], k, a.get(k, zero)[2] / small.turns, v[2] / large.turns)
                    for k, v in b.items() if layer(k[0], k[2]) != WAITING), key=lambda r: -r[0])[:top]
     print(table(["function (own time)", "extra ms/turn", "share", "calls/turn seed → large"],
-                [[short(k), ms(d), share(d), f"{c0:g} → {c1:g}"] for d, k, c0, c1 in rows]))
+                [[short(k), ms(d), share(d), f"{c0:.0f} → {c1:.0f}"] for d, k, c0, c1 in rows]))
 
 
 # --------------------------------------------------------------------------------------------
