@@ -109,6 +109,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -480,14 +481,15 @@ class CpuShares:
 
 
 def cpu_shares(before: CpuSnapshot, after: CpuSnapshot, server: Served, idle: Sequence[Served],
-               generator_seconds: float, turns: int, pg_own_pids: set[int] = frozenset()) -> CpuShares:  # type: ignore[assignment]
+               generator_seconds: float, turns: int,
+               pg_own_pids: AbstractSet[int] = frozenset()) -> CpuShares:
     seconds = after.at - before.at
     busy = after.busy - before.busy
     server_pids = descendants(after.procs, server.process.pid)
     pg_pids = {pid for pid, p in after.procs.items() if p.name == "postgres"}
     server_cpu = cpu_used(before, after, server_pids)
     pg = cpu_used(before, after, pg_pids)
-    pg_own = cpu_used(before, after, pg_own_pids & pg_pids)
+    pg_own = cpu_used(before, after, set(pg_own_pids) & pg_pids)
     me = cpu_used(before, after, {os.getpid()})
     fake = max(0.0, me - generator_seconds)
     irq = after.irq - before.irq

@@ -53,7 +53,7 @@ Per call:
 * round trips: statements seen by a ``before_cursor_execute`` listener on the store's engine,
   plus, for every transaction that ran a statement, its COMMIT (or ROLLBACK) and on PostgreSQL
   its BEGIN (psycopg sends it before the first statement; on SQLite the store's BEGIN IMMEDIATE
-  is a statement already).
+  is a statement already). On SQLite these are calls into the library, not network trips.
 
 Every call runs with the garbage collector collected before it, never inside it; rounds go
 round-robin over backends × drafts × operations (the order rotated each round) so that
