@@ -595,7 +595,7 @@ def run_forms(subjects: Sequence[Subject], drafts: Sequence[DraftCase], rounds: 
 # Profiles
 
 _LAYERS = (
-    ("/sqlalchemy/", "SQLAlchemy"), ("/psycopg/", "psycopg (Python part)"),
+    ("/sqlalchemy/", "SQLAlchemy"), ("/psycopg/", "psycopg (with its libpq calls)"),
     ("/pydantic/", "pydantic"), ("/bot/store/", "bot/store"), ("/bot/", "bot (other)"),
     ("/form_model/", "form_model"), ("/json/", "json"),
 )
@@ -603,6 +603,8 @@ _BUILTIN_LAYERS = (("sqlite3", "sqlite3 (C)"), ("psycopg", "psycopg (C)"), ("pyd
                    ("_json", "json"), ("json", "json"), ("_pickle", "pickle"))
 
 
+DATABASE_LAYERS = ("SQLAlchemy", "psycopg (with its libpq calls)", "psycopg (C)", "sqlite3 (C)",
+                   "bot/store")
 #: psycopg's functions that block until the server answers: wall time, not CPU.
 _WAITING = ("wait", "wait_c", "wait_select", "wait_epoll", "wait_poll")
 WAITING = "waiting for the server (not CPU)"
@@ -684,6 +686,9 @@ def print_profile(title: str, prof: Profile, top: int) -> None:
     print(table(["layer (own time)", "ms/turn", "share"],
                 [[name, ms(v), "-" if name == WAITING else f"{100 * v / busy:.0f} %"]
                  for name, v in sorted(layers.items(), key=lambda kv: -kv[1])]))
+    database = sum(v for name, v in layers.items() if name in DATABASE_LAYERS)
+    print(f"database layer (SQLAlchemy, the driver, bot/store): {ms(database)} ms per turn = "
+          f"{100 * database / busy:.0f} % of this process's own work")
     rows = sorted(((k, v) for k, v in per.items() if _project(k)), key=lambda kv: -kv[1][1])[:top]
     print(table(["project function (inclusive, waits included)", "ms/turn", "calls/turn"],
                 [[short(k), ms(incl), f"{calls / prof.turns:g}"] for k, (_, incl, calls) in rows]))
@@ -927,6 +932,8 @@ def main() -> int:
     parser.add_argument("--profile-turns", type=int, default=60, help="turns per profile (60)")
     parser.add_argument("--top", type=int, default=15, help="functions shown per profile")
     args = parser.parse_args()
+    if min(args.rounds, args.form_rounds, args.profile_turns) < 1:
+        parser.error("--rounds, --form-rounds and --profile-turns must be at least 1")
     began = time.perf_counter()
 
     header("bench_turn: one turn's cost as drafts grow, against a bare transaction")
