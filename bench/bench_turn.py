@@ -128,6 +128,7 @@ SERVER_GOAL_MS = 3.0  # a seed turn's PostgreSQL server CPU, at most
 FLOOR_GOAL = 2.0  # … and ÷ the bare transaction's, at most
 FLOORS_PER_ROUND = 3
 INTERNAL_ERROR = msg("zh", "internal_error")
+NOT_RECORDED = "未记录"  # in every refusal of bot/messages.py (not_taken, item_not_taken, …)
 DEPARTMENTS = ("广州市对口支援协作办公室", "广州市东西部协作办公室")
 AMOUNTS = (("1234.56", "1,234.56"), ("1234.57", "1,234.57"))
 EDIT_AMOUNTS = (("2345.67", "2,345.67"), ("2345.68", "2,345.68"))
@@ -450,8 +451,10 @@ class Subject:
         return n
 
     def expect(self, kind: str, replies: list[Reply], wanted: str) -> None:
+        """The reply says what the turn was meant to do (a value recorded: "<field> = <value>"),
+        and nothing was refused."""
         texts = "\n".join(r.text for r in replies)
-        if INTERNAL_ERROR in texts or wanted not in texts:
+        if INTERNAL_ERROR in texts or NOT_RECORDED in texts or wanted not in texts:
             problem = f"{kind}: expected {wanted!r} in the reply, got {texts[:200]!r}"
             if len(self.problems) < 5:
                 self.problems.append(problem)
@@ -487,19 +490,20 @@ def prepare(subject: Subject, kind: str) -> tuple[str, str]:
     d = subject.case
     if kind == "answer":
         subject.place("department")
-        return DEPARTMENTS[n % 2], DEPARTMENTS[n % 2]
+        return DEPARTMENTS[n % 2], f"部门名称 = {DEPARTMENTS[n % 2]}"
     subject.place("year")
     if kind == "labelled":
         typed, echoed = AMOUNTS[n % 2]
-        return f"基本支出：{typed}", echoed
+        return f"基本支出：{typed}", f"基本支出 = {echoed}"
     if kind == "indicator":
         value = d.indicator_values[n % 2]
-        return f"{d.indicator.name}：{value}", value
+        return f"{d.indicator.name}：{value}", f"年度指标值 = {value}"
     if kind == "help":
         return "帮助", "可用命令"
     if kind == "edit":
         subject.expect("edit (修改)", subject.send("修改 基本支出"), "修改「")
-        return EDIT_AMOUNTS[n % 2]
+        typed, echoed = EDIT_AMOUNTS[n % 2]
+        return typed, f"基本支出 = {echoed}"
     raise ValueError(kind)
 
 
