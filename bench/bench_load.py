@@ -1159,6 +1159,8 @@ def measure(args: argparse.Namespace, fake: RecordingSlack, steps: list[Step], t
                         runs.append(kept)
                         if kept.cpu and kept.cpu.other > BUSY_ELSEWHERE:
                             print(f"  kept the least disturbed attempt ({kept.cpu.other:.0f} % other)")
+        print(f"waiting for a quiet machine and repeating disturbed runs: "
+              f"{args.patience - patience.left:.0f} s of --patience {args.patience:.0f} s")
     finally:
         for server in servers.values():
             server.stop()
