@@ -925,8 +925,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=30, help="timed rounds of the turns (30)")
     parser.add_argument("--warmup", type=int, default=3, help="untimed rounds first (3)")
-    parser.add_argument("--form-rounds", type=int, default=5,
-                        help="timed rounds of the whole-form operations (5), after one untimed")
+    parser.add_argument("--form-rounds", type=int, default=7,
+                        help="timed rounds of the whole-form operations (7), after one untimed")
     parser.add_argument("--postgres", default=None, help="PostgreSQL URL (a schema is created)")
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
     parser.add_argument("--profile", action="store_true",
