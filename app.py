@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -24,16 +24,29 @@ def _fail(message: str) -> int:
     return USAGE_EXIT
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    from form_model.checker import check
+def _load(path: str, lang: str) -> Any:
+    """The form in a file, or the one line that says why it cannot be read (exit 2)."""
     from form_model.importers import FormReadError, load_form
-    from form_model.report_text import render_report
 
     try:
-        form = load_form(Path(args.file))
+        return load_form(Path(path))
     except FormReadError as e:
-        return _fail(f"declbot: {args.file}: {e.message if args.lang == 'zh' else e.message_en}")
-    report = check(form)
+        return _fail(f"declbot: {path}: {e.message if lang == 'zh' else e.message_en}")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from form_model.checker import check
+    from form_model.report_text import render_report
+
+    form = _load(args.file, args.lang)
+    if isinstance(form, int):
+        return form
+    base = None
+    if getattr(args, "base", None):
+        base = _load(args.base, args.lang)
+        if isinstance(base, int):
+            return base
+    report = check(form, base=base)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -62,6 +75,51 @@ def cmd_export(args: argparse.Namespace) -> int:
                      else f"declbot: cannot write {out}: {e.strerror}")
     report = check(form)
     print(f"{out}  ({summary_line(report, args.lang)})")
+    return 0
+
+
+def cmd_carry_forward(args: argparse.Namespace) -> int:
+    """This year's workbook from last year's: the same content, every amount and value marked
+    「沿用上年」 (kept in the workbook), and a report of what still has to be confirmed."""
+    from form_model.carry import carry_forward, replace_years, years_in_texts
+    from form_model.checker import check
+    from form_model.exporter import ExportError, export_filename, write_form
+    from form_model.report_text import finding_line, summary_line
+
+    zh = args.lang == "zh"
+    last = _load(args.file, args.lang)
+    if isinstance(last, int):
+        return last
+    if args.year is not None and not 2000 <= args.year <= 2100:
+        return _fail("declbot: --year 应在 2000–2100 之间" if zh else "declbot: --year must be 2000–2100")
+    form = carry_forward(last, args.year)
+    old_year = last.year if last.year is not None else form.year - 1
+    mentions = years_in_texts(form, old_year)
+    replaced = 0
+    if args.replace_years and mentions:
+        form, replaced = replace_years(form, old_year, form.year)
+    out = Path(args.output) if args.output else Path(export_filename(form))
+    try:
+        out.write_bytes(write_form(form))
+    except ExportError as e:
+        return _fail(f"declbot: {e}")
+    except OSError as e:
+        return _fail(f"declbot: 无法写入 {out}：{e.strerror}" if zh else f"declbot: cannot write {out}: {e.strerror}")
+    report = check(form, base=last)
+    lines = [f"{out}：{form.year} 年草稿，以 {args.file} 为基础" if zh
+             else f"{out}: a {form.year} draft from {args.file}"]
+    lines.append(f"沿用上年、待确认：{len(form.carried)} 项（金额和指标值）" if zh
+                 else f"Taken over from last year, to confirm: {len(form.carried)} amounts and values")
+    lines += ["  " + finding_line(f, args.lang).split("\n")[0] for f in report.findings if f.code == "Y06"]
+    if replaced:
+        lines.append(f"文字中的「{old_year}年」已改为「{form.year}年」：{replaced} 处" if zh
+                     else f"'{old_year}年' in the texts replaced by '{form.year}年': {replaced}")
+    elif mentions:
+        n = sum(m.count for m in mentions)
+        lines.append(f"文字中有 {n} 处「{old_year}年」；加 --replace-years 一并改为「{form.year}年」" if zh
+                     else f"The texts name '{old_year}年' {n} times; add --replace-years to write '{form.year}年'")
+    lines.append(summary_line(report, args.lang))
+    print("\n".join(lines))
     return 0
 
 
@@ -103,7 +161,7 @@ def render_match(result, lang: str) -> str:  # type: ignore[no-untyped-def]
 def cmd_chat(args: argparse.Namespace) -> int:
     import getpass
 
-    from bot.engine import Engine
+    from bot.engine import Engine, warm_up
     from bot.store import Store, StoreUnavailable
     from bot.terminal import run_chat
 
@@ -114,6 +172,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     except ValueError as e:
         return _fail(f"declbot: {e}")
     user = args.user or getpass.getuser() or "local"
+    warm_up()  # a long-lived process: build the matchers once, keep them out of the collector's way
     try:
         return run_chat(Engine(store), user, Path(args.out))
     finally:
@@ -238,7 +297,16 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="check a form (.xlsx, pasted .txt/.tsv, or .json)")
     c.add_argument("file")
     c.add_argument("--json", action="store_true", help="machine-readable report")
+    c.add_argument("--base", metavar="LAST", help="last year's form: also compare with it (rules Y01–Y05)")
     c.set_defaults(func=cmd_check)
+
+    cf = sub.add_parser("carry-forward", help="start this year's workbook from last year's form")
+    cf.add_argument("file", help="last year's form (.xlsx, pasted .txt/.csv, or .json)")
+    cf.add_argument("--year", type=int, help="the new form's year (default: last year's plus one)")
+    cf.add_argument("--replace-years", action="store_true",
+                    help="write the new year for last year's wherever the texts name it (「2025年」)")
+    cf.add_argument("-o", "--output", help="output .xlsx (default: a name from department and year)")
+    cf.set_defaults(func=cmd_carry_forward)
 
     e = sub.add_parser("export", help="write the official workbook from any input")
     e.add_argument("file")
@@ -283,6 +351,11 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `declbot check … | head`: the reader stopped reading; not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as e:  # a person never sees a traceback
         return _fail(f"declbot: 内部错误：{type(e).__name__}: {e}")
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.conversation import Conversation
 from bot.fields import Context, Reading, looks_like_value, read
-from bot.prompts import shorten
+from bot.prompts import field_label, shorten
 from bot.state import Pending, Pos
 from bot.steps import DONE, INDICATOR_NAME_READER, Step, step_of
 from bot.types import Choice
@@ -30,8 +30,7 @@ def reading_context(conv: Conversation, step: Step, pos: Pos) -> Context:
 
 
 def echo(conv: Conversation, step: Step, reading: Reading) -> str:
-    label = step.label[1] if conv.lang == "en" else step.label[0]
-    text = conv.m("saved", label=label, value=shorten(reading.shown, 60))
+    text = conv.m("saved", label=field_label(step, conv.lang, conv.nav), value=shorten(reading.shown, 60))
     for note in reading.notes:
         text += "\n" + conv.m("value_note", note=note)
     return text
@@ -124,7 +123,7 @@ def set_indicator_name(conv: Conversation, pos: Pos, name: str, typed: str) -> N
     if name != typed:
         prefix = conv.m("matched", name=name, typed=typed)
     else:
-        prefix = conv.m("saved", label=step.label[1] if conv.lang == "en" else step.label[0], value=name)
+        prefix = conv.m("saved", label=field_label(step, conv.lang, conv.nav), value=name)
     conv.move_on(prefix)
 
 
@@ -134,6 +133,6 @@ def answer_same(conv: Conversation) -> None:
     step = step_of(pos)
     period = conv.nav.value(f"indicator:{pos.ind}.period_value") if pos.ind is not None else None
     if step.id != "ind.annual_value" or not period:
-        conv.prompt()
+        conv.prompt(conv.m("same_nothing"))  # nothing above to repeat: said, nothing saved
         return
     take(conv, pos, step, read(step.target.reader, str(period), reading_context(conv, step, pos)))  # type: ignore[union-attr]

@@ -4,15 +4,17 @@ Drafts (new, list, switch) are :mod:`bot.drafting`'s."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+from bot import carrying, drafting
 from bot import commands as C
-from bot import drafting
 from bot.commands import Command, parse_lang
 from bot.conversation import Conversation
 from bot.prompts import shorten, where
 from bot.state import Scope
 from bot.steps import DONE, step_of
 from bot.store import Change, parse_row_path
+from bot.store.paths import ITEM, TASK
 from bot.targets import locate, resolve
 from bot.types import Choice
 from bot.walk import first_missing, pos_for_path, resume_at, valid
@@ -35,6 +37,8 @@ def run(conv: Conversation, command: Command) -> None:
         C.CANCEL: lambda: cancel(conv),
         C.CONTINUE: lambda: resume(conv),
         C.LANG: lambda: set_lang(conv, command.arg),
+        C.CARRY: lambda: carrying.start(conv, int(command.arg) if command.arg.isdigit() else None),
+        C.HISTORY: lambda: history(conv),
     }
     handler = handlers.get(command.name)
     if handler is not None:
@@ -105,8 +109,7 @@ def describe(conv: Conversation, change: Change) -> str:
     elif pos is not None:
         place = where(conv.nav, pos, conv.lang)
     else:
-        place = {"task": "年度重点工作任务", "item": "年度重点工作任务", "indicator": "绩效指标"}.get(
-            rp.kind if rp else "", change.path)
+        place = conv.m(f"row_kind_{rp.kind}") if rp else change.path
 
     def shown(value: object) -> str:
         if value in (None, ""):
@@ -116,8 +119,15 @@ def describe(conv: Conversation, change: Change) -> str:
             return shorten(str(data.get("name") or data.get("content") or "…"), 20)
         return shorten(str(value), 20)
 
-    if rp is not None and rp.field is None or change.path == "form":
+    if change.path == "form":
         return place
+    if rp is not None and rp.field is None:  # a whole row, added or removed
+        row = change.new if change.old is None else change.old
+        data = row.get("data", {}) if isinstance(row, dict) else {}
+        name = shorten(str(data.get("name") or data.get("content") or ""), 20)
+        kind = conv.m(f"row_kind_{rp.kind}")
+        key = "history_row_added" if change.old is None else "history_row_removed"
+        return conv.m(key, kind=kind, name=name or "—")
     arrow = f"（{shown(change.old)} → {shown(change.new)}）" if conv.lang == "zh" else \
         f" ({shown(change.old)} → {shown(change.new)})"
     return place + arrow
@@ -128,8 +138,11 @@ def undo(conv: Conversation) -> None:
     if change_set is None:
         conv.prompt(conv.m("undo_none"))
         return
-    described = [describe(conv, c) for c in change_set.changes[:6]]
+    described = [describe(conv, c) for c in change_set.changes[:6] if c.path != "carried"]
     conv.draft.undo(change_set, conv.st.turn_id)
+    if change_set.origin == "carry_forward":  # the draft is empty again: no base, no carry walk
+        conv.draft.set_base(None)
+        conv.state.mode = "walk"
     conv.nav.forget()
     conv.state.pending = None
     first = change_set.changes[0].path if change_set.changes else None
@@ -174,3 +187,58 @@ def set_lang(conv: Conversation, arg: str) -> None:
     # The current question again, in the new language.
     note = conv.m("lang_set_thread", user=conv.turn.user) if conv.turn.shared else conv.m("lang_set")
     conv.prompt(note)
+
+
+def _without_sub_rows(changes: list[Any]) -> list[Any]:
+    """A task added or removed brings its own sub-rows along: the history names the task once."""
+    whole = {p.id for c in changes
+             if (p := parse_row_path(c.path)) and p.kind == TASK and p.field is None}
+
+    def parent_moved(c: Any) -> bool:
+        p = parse_row_path(c.path)
+        if p is None or p.kind != ITEM or p.field is not None:
+            return False
+        row = c.new if c.old is None else c.old
+        return isinstance(row, dict) and row.get("parent") in whole
+
+    return [c for c in changes if not parent_moved(c)]
+
+
+def history(conv: Conversation, limit: int = 15) -> None:
+    """The draft's recent change sets: who, when, and what — taken over from last year,
+    confirmed, changed."""
+    from bot.render import draft_title
+    from bot.store.paths import WHOLE_FORM
+
+    entries = conv.draft.history(limit=200)
+    if not entries:
+        conv.say(conv.m("history_none"))
+        return
+    sets: list[list[Any]] = []
+    for e in entries:  # newest first; one set per turn
+        if not sets or sets[-1][0].turn_id != e.turn_id:
+            sets.append([])
+        sets[-1].append(e)
+    lines = [conv.m("history_head", draft=draft_title(conv.draft.header, conv.lang))]
+    for group in sets[:limit]:
+        first = group[0]
+        at, who = first.at.strftime("%m-%d %H:%M"), first.actor
+        if first.undoes:
+            lines.append(conv.m("history_undo", at=at, who=who))
+            continue
+        if first.origin == "carry_forward" and any(e.path == WHOLE_FORM for e in group):
+            lines.append(conv.m("history_carry", at=at, who=who))
+            continue
+        confirmed = [p for e in group if e.path == "carried" for p in (e.old or []) if p not in (e.new or [])]
+        changed = [e for e in reversed(group) if e.path != "carried"]
+        changed_paths = {e.path for e in changed}
+        kept = [p for p in confirmed if p not in changed_paths and pos_for_path(conv.nav, p) is not None]
+        changed = _without_sub_rows(changed)
+        if kept:
+            places = [where(conv.nav, pos, conv.lang) for p in kept[:4] if (pos := pos_for_path(conv.nav, p))]
+            lines.append(conv.m("history_confirm", at=at, who=who, n=len(kept),
+                                items="；".join(places) + ("…" if len(kept) > 4 else "")))
+        if changed:
+            items = "；".join(describe(conv, Change(e.path, e.old, e.new)) for e in changed[:4])
+            lines.append(conv.m("history_change", at=at, who=who, items=items + ("…" if len(changed) > 4 else "")))
+    conv.say("\n".join(lines))

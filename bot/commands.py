@@ -25,6 +25,8 @@ SWITCH = "switch"
 CANCEL = "cancel"
 CONTINUE = "continue"
 LANG = "lang"
+CARRY = "carry"
+HISTORY = "history"
 
 #: Whole-message words per command (compared after normalisation).
 WORDS: dict[str, tuple[str, ...]] = {
@@ -40,6 +42,7 @@ WORDS: dict[str, tuple[str, ...]] = {
     CANCEL: ("取消", "cancel", "算了", "退出", "quit", "stop"),
     CONTINUE: ("继续", "continue", "resume", "go on", "接着填", "继续填写"),
     CHECK: ("检查", "检查表格", "检查一下", "check", "核对", "校验"),
+    HISTORY: ("历史", "修改记录", "历史记录", "改动记录", "history", "changes"),
 }
 
 _CHECK_PATTERNS = [
@@ -58,6 +61,16 @@ _CHECK_PATTERNS = [
 _SWITCH = re.compile(r"^(?:切换|switch|打开|open)(?:到)?(?:草稿)?\s*(?:第)?\s*(\d+)\s*(?:号|个)?$")
 _EDIT = re.compile(r"^(?:修改|更改|编辑|edit|change)\s*(.*)$")
 _LANG = re.compile(r"^(?:语言|lang|language)\s*(.*)$")
+#: 「英文」, 「切换到英文」, 「请用中文」, "switch to English", "in english please".
+_LANG_SWITCH = re.compile(
+    r"^(?:请)?(?:切换到?|切到|改用|换成|换到|用|说|switch\s+to|in|use)?\s*(英文|英语|中文|english|chinese)"
+    r"(?:回复|回答|界面|吧|please)?$"
+)
+#: 「以此为基础起草2027年」, 「沿用上年起草」, "carry forward 2027", "start next year's form".
+_CARRY = re.compile(
+    r"^(?:以此为基础|以上年为基础|照上年|沿用上年)(?:起草|做|填)\s*(?:(\d{4})\s*年?(?:度)?)?(?:的?表|草稿)?$"
+    r"|^(?:carry\s*forward|start\s+next\s+year'?s?\s+form(?:\s+from\s+this)?)\s*(\d{4})?$"
+)
 _TRAILING = re.compile(r"[\s?？!！。.,，~～]+$")
 _NON_WORD = re.compile(r"[\W_]+")
 
@@ -107,8 +120,13 @@ def parse_command(text: str) -> Command | None:
     m = _LANG.match(s)
     if m:
         return Command(LANG, m.group(1).strip())
-    if s in ("english", "中文", "chinese"):
-        return Command(LANG, s)
+    if s.startswith(("以此为基础", "以上年为基础", "照上年", "沿用上年", "carry", "start next year")):
+        m = _CARRY.match(s)
+        if m:
+            return Command(CARRY, m.group(1) or m.group(2) or "")
+    m = _LANG_SWITCH.match(s)
+    if m:
+        return Command(LANG, m.group(1))
     m = _EDIT.match(s)
     if m:
         return Command(EDIT, text.strip()[len(text.strip()) - len(m.group(1)):].strip() if m.group(1) else "")

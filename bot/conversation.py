@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.messages import msg
 from bot.prompts import current_value, library_names, params, where
+from bot.row_entry import row_target_at
 from bot.state import Offer, Pos, RowIds, State, load_state
 from bot.steps import DONE, step_of
 from bot.store import INDICATOR, ITEM, TASK, Change, Draft
@@ -100,7 +101,7 @@ class Conversation:
         if choices is not None:
             self.state.question += 1
             marked = [self._mark(c) for c in choices]
-            self.state.offered = [Offer(label=c.label, value=c.value) for c in marked]
+            self.state.offered = [Offer(label=c.label, value=c.value) for c in marked if not c.form]
             choices = marked
         self.replies.append(Reply(text, tuple(choices or ()), file))
 
@@ -110,13 +111,17 @@ class Conversation:
         head = choice.value.partition(":")[0]
         if head in ("cmd", "goto", "open", "export_draft"):
             return choice
-        return Choice(choice.label, f"{choice.value}{QUESTION_MARK}{self.state.question}")
+        return Choice(choice.label, f"{choice.value}{QUESTION_MARK}{self.state.question}", choice.form)
 
     def question(self, pos: Pos) -> tuple[str, list[Choice]]:
         """The text and choices of the question at a position."""
         step = step_of(pos)
+        if self.state.mode == "carry" and step.carry_ask is not None:
+            from bot import carrying
+
+            return carrying.question(self, pos)  # it shows last year's value and today's
         values = params(self.nav, pos, self.lang)
-        text = self.m(step.ask, **values)
+        text = self.m(step.ask_for(self.nav), **values)
         choices: list[Choice] = []
         if step.id == DONE:
             return text, [Choice(self.m("choice_check"), "cmd:check"),
@@ -132,6 +137,9 @@ class Conversation:
             choices += [Choice(self.m(label), f"{step.id}:{key}") for key, label in step.choices]
         if step.optional and step.target is not None and step.id != "ind.name":
             choices.append(Choice(self.m("choice_skip"), f"{step.id}:skip"))
+        row = row_target_at(pos)
+        if row is not None:  # the whole row in one form, where the front end has forms
+            choices.append(Choice(self.m("choice_form"), f"form:{row}", form=True))
         return text + current_value(self.nav, pos, self.lang), choices
 
     def prompt(self, prefix: str | None = None, extra: list[Choice] | None = None) -> None:
@@ -147,8 +155,15 @@ class Conversation:
     def move_on(self, prefix: str | None = None, choice: str | None = None,
                 extra: list[Choice] | None = None) -> None:
         """The current question was answered: go to the next one (or back, after an edit)."""
-        nxt = advance(self.nav, self.current_pos(), choice)
         scope = self.state.scope
+        if self.state.mode == "carry" and (scope is None or not in_scope(
+                scope.kind, scope.pos, advance(self.nav, self.current_pos(), choice), self.nav)):
+            from bot import carrying
+
+            self.state.scope, self.state.return_to = None, None
+            carrying.move_on(self, prefix, extra)
+            return
+        nxt = advance(self.nav, self.current_pos(), choice)
         if scope is not None and not in_scope(scope.kind, scope.pos, nxt, self.nav):
             back = self.state.return_to or nxt
             self.state.scope = None
@@ -166,7 +181,12 @@ class Conversation:
     # ---- changing the draft ----------------------------------------------------------------
 
     def change(self, path: str, value: Any) -> Change | None:
+        """Set a field. A value that was 「沿用上年」 is now the person's: its mark goes."""
         found = self.draft.set(path, value)
+        if path != "carried":
+            marks = self.draft.header.get("carried") or []
+            if path in marks:
+                self.draft.set("carried", [p for p in marks if p != path])
         self.nav.forget()
         return found
 

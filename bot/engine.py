@@ -16,10 +16,11 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot import jobs
+from bot import jobs, row_entry
 from bot.conversation import Conversation, Imported
 from bot.messages import msg
 from bot.render import draft_title, progress_text, summary_of
@@ -115,8 +116,48 @@ class Engine:
                 replies.append(Reply(msg(job.lang, "internal_error")))
         return replies
 
+    def shared_job(self, user: str, kind: str, draft_id: int, lang: str | None = None) -> list[Reply]:
+        """Check or export (``kind``) a thread's shared draft the person took part in, from
+        outside its thread (Slack's ``/declbot`` in the person's DM): its replies, less those
+        that offer choices ("go and fix …": they belong to the thread's conversation, not to
+        where these are shown). Any other draft: "not your draft"."""
+        try:
+            lang = lang or self.store.get_lang(user) or "zh"
+            found = next(((c, d) for c, d in self.store.shared_drafts_of(user) if d.id == draft_id), None)
+        except StoreUnavailable:
+            return [Reply(msg(lang or "zh", "store_unavailable"))]
+        if found is None or kind not in ("check", "export"):
+            return [Reply(msg(lang, "not_your_draft"))]
+        conversation, info = found
+        job = Job(kind=kind, conversation=conversation, owner=info.owner, user=user, lang=lang,
+                  draft_id=info.id, question=-1)  # no question of the thread's is answered here
+        return [r for r in self.run_jobs([job]) if not r.choices]
+
+    def row_form(self, turn: Turn, target: str, question: int | None = None) -> row_entry.RowForm | Reply:
+        """The form of a whole row (:mod:`bot.row_entry`) as it opens in the turn's conversation:
+        the row's values now; or a reply saying why it does not open (the question it was
+        offered with was answered meanwhile: ``kind == "stale_choice"``; the row is gone; the
+        store is down). Nothing is recorded."""
+        opened: list[row_entry.RowForm | Reply] = []
+        applied = self._run(turn, lambda conv: opened.append(row_entry.open_form(conv, target, question)))
+        if opened:
+            return opened[-1]
+        return applied.replies[0] if applied.replies else Reply(msg("zh", "internal_error"))
+
+    def save_row(self, turn: Turn, entry: row_entry.RowEntry) -> RowSaved:
+        """A whole row submitted in a form, checked and written as one turn of the turn's
+        conversation (history, undo, the row's ids, the next question); nothing is written
+        unless every field is valid (then ``errors`` says why, per field)."""
+        outcome = row_entry.RowOutcome()
+        applied = self._run(turn, lambda conv: row_entry.save(conv, entry, outcome))
+        return RowSaved(dict(outcome.errors), outcome.saved, applied)
+
     def apply(self, turn: Turn) -> Applied:
         """The turn's own work, inside its transaction; whole-form work is left as jobs."""
+        return self._run(turn, route)
+
+    def _run(self, turn: Turn, act: Callable[[Conversation], None]) -> Applied:
+        """A turn of the conversation in its transaction, ``act`` doing its work."""
         lang = "zh"
         ticket = bool(turn.shared and turn.order_key)
         try:
@@ -125,7 +166,7 @@ class Engine:
                 self.wait_for_earlier(turn)
             for attempt in range(1, TURN_ATTEMPTS + 1):
                 try:
-                    applied, lang = self._apply_once(turn, imported, ticket)
+                    applied, lang = self._apply_once(turn, imported, ticket, act)
                     break
                 except DraftChanged:
                     if attempt == TURN_ATTEMPTS:
@@ -146,7 +187,8 @@ class Engine:
                 with contextlib.suppress(StoreUnavailable):
                     self.store.drop_ticket(turn.conversation, turn.order_key)  # type: ignore[arg-type]
 
-    def _apply_once(self, turn: Turn, imported: Imported | None, ticket: bool) -> tuple[Applied, str]:
+    def _apply_once(self, turn: Turn, imported: Imported | None, ticket: bool,
+                    act: Callable[[Conversation], None]) -> tuple[Applied, str]:
         new_lang = None
         with self.store.turn(turn.conversation, turn.owner, user=turn.user, event_id=turn.event_id) as st:
             lang = st.lang or "zh"
@@ -155,7 +197,7 @@ class Engine:
                 applied = Applied([])
             else:
                 conv = Conversation(st, turn, lang, imported)
-                route(conv)
+                act(conv)
                 conv.finish()
                 new_lang, lang = conv.new_lang, conv.lang
                 applied = Applied(conv.replies, conv.jobs)
@@ -181,6 +223,16 @@ class Engine:
             turn.conversation, key, ORDER_TICKET_MAX_AGE
         ):
             time.sleep(0.02)
+
+
+@dataclass(frozen=True)
+class RowSaved:
+    """A row submitted in a form: ``errors`` (field key → why; nothing was saved), or
+    ``saved``, with the turn's replies (neither: the turn failed, and its reply says why)."""
+
+    errors: dict[str, str]
+    saved: bool
+    applied: Applied
 
 
 @dataclass(frozen=True)

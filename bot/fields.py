@@ -17,6 +17,7 @@ from bot import chitchat
 from bot.messages import msg
 from bot.steps import (
     AMOUNT_READER,
+    COUNT_READER,
     DEPARTMENT_READER,
     INDICATOR_NAME_READER,
     TASK_NAME_READER,
@@ -141,6 +142,18 @@ def read_year(text: str, ctx: Context) -> Reading:
     return Reading(value=year, shown=str(year))
 
 
+_COUNT = re.compile(r"^(\d[\d,]*)\s*(?:人|名|个|家|所|户)?$")
+
+
+def read_count(text: str, ctx: Context) -> Reading:
+    """A count of 基本信息 (财政供养人员数, 下属二级单位数): a whole number, 0 or more."""
+    m = _COUNT.match(nfkc(text).strip())
+    count = int(m.group(1).replace(",", "")) if m else None
+    if count is None or count > 10_000_000:
+        return _refuse("bad_count", ctx.lang, text=text.strip())
+    return Reading(value=count, shown=str(count))
+
+
 def read_amount(text: str, ctx: Context) -> Reading:
     judged = judge_amount(text.strip())
     if judged.value is None or judged.errors:
@@ -193,6 +206,7 @@ def read_value(text: str, ctx: Context) -> Reading:
 READERS = {
     DEPARTMENT_READER: read_department,
     YEAR_READER: read_year,
+    COUNT_READER: read_count,
     AMOUNT_READER: read_amount,
     TEXT_READER: read_long_text,
     TASK_NAME_READER: read_task_name,

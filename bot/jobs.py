@@ -6,6 +6,7 @@ its offers are recorded afterwards only if the conversation is still at the same
 
 from __future__ import annotations
 
+from bot.carrying import offer as carrying_offer
 from bot.messages import msg
 from bot.prompts import shorten
 from bot.render import draft_title, render_progress, render_show, summary_of
@@ -15,6 +16,7 @@ from bot.types import Choice, Job, OutFile, Reply
 from form_model.checker import Report, check
 from form_model.exporter import ExportError, export_filename, write_form
 from form_model.findings import Severity
+from form_model.models import Form
 from form_model.report_text import finding_line, render_report, summary_line
 
 #: 「去修改」 offers after a report.
@@ -31,7 +33,8 @@ def run(store: Store, job: Job) -> list[Reply]:
 
 
 def _report(store: Store, snap: Snapshot) -> Report:
-    report = check(snap.form)
+    base = Form.model_validate(snap.base) if snap.base else None
+    report = check(snap.form, base=base)
     store.set_summary(snap.info.id, snap.info.owner, summary_of(snap.form, report, snap.info.version))
     return report
 
@@ -67,7 +70,6 @@ def record_offers(store: Store, job: Job, choices: list[Choice]) -> None:
 def _check(store: Store, job: Job, snap: Snapshot) -> list[Reply]:
     report = _report(store, snap)
     choices = _offers(job, snap, report) + [Choice(msg(job.lang, "choice_export"), "cmd:export")]
-    record_offers(store, job, choices)
     heading = msg(job.lang, "import_ok", source=job.data["source"], summary=summary_line(report, job.lang)) \
         if job.data.get("source") else None
     replies = [Reply(heading)] if heading else []
@@ -75,6 +77,9 @@ def _check(store: Store, job: Job, snap: Snapshot) -> list[Reply]:
     offer = "continue_offer" if job.data.get("source") else "report_offer"
     if job.data.get("source"):
         choices.insert(0, Choice(msg(job.lang, "choice_continue"), "cmd:continue"))
+        if not snap.base:  # a form read in: it may be last year's, to start this year's from
+            choices.insert(1, carrying_offer(snap.form, job.lang))
+    record_offers(store, job, choices)  # what a typed number picks: the choices as shown
     replies.append(Reply(msg(job.lang, offer), tuple(choices)))
     return replies
 

@@ -134,6 +134,17 @@ _UNKNOWN = re.compile(
 )
 
 
+#: 「其余都是0」, 「剩下的为0」, 「其他均填0」, "the rest 0": every amount not yet given is 0. Only
+#: zero: a person who means another number names the field.
+_REST = re.compile(
+    rf"{_BOUNDARY}(?P<label>其余(?:的|各项)?|剩下的?|剩余的?|余下的?|其他(?:的|各项)?(?=\s*(?:都|均|全|也))"
+    r"|the\s+rest|everything\s+else|all\s+others?|others?|rest)"
+    r"\s*(?:都|均|全|全部|也|are|is)?\s*(?:是|为|填|写|填写|=|:|：)?\s*(?=(?:0|零|〇)(?:\.0+)?(?![.\d])(?:万元|万|元)?\s*(?:$|[，,；;。.\s]))",
+    re.IGNORECASE,
+)
+REST = "budget.rest"
+
+
 def split_path(text: str) -> list[str]:
     """「产出指标›数量指标›名称」 → its parts."""
     return [p.strip() for p in re.split(rf"\s*[{_PATH_SEPS}]\s*", text) if p.strip()]
@@ -152,6 +163,8 @@ def _hits(text: str, is_pair: Callable[[str, str], bool] | None) -> list[_Hit]:
     for m in v.budget_re.finditer(text):
         found.append(_Hit(m.start("label"), m.end(), f"budget.{v.budget[_norm(m.group('label'))]}",
                           m.group("label")))
+    for m in _REST.finditer(text):
+        found.append(_Hit(m.start("label"), m.end(), REST, m.group("label")))
     for m in _TASK_REF.finditer(text):
         found.append(_Hit(m.start("label"), m.end(), "task.ref", m.group("label"),
                           {"n": m.group("n1") or m.group("n2")}))

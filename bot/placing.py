@@ -15,7 +15,7 @@ from typing import Any
 from bot.answering import reading_context
 from bot.conversation import Conversation
 from bot.fields import Context, Reading, looks_like_value, read
-from bot.labelled import Item, Parsed
+from bot.labelled import REST, Item, Parsed
 from bot.prompts import shorten, where
 from bot.state import Pending, Pos, Scope
 from bot.steps import STEP_BY_ID, step_of
@@ -24,6 +24,7 @@ from bot.types import Choice, Reply
 from bot.walk import is_filled
 from form_model.framework import framework
 from form_model.matching import Column, Decision, match
+from form_model.models import BUDGET_FIELDS
 from form_model.normalize import label_key, name_key
 
 _ITEM_FIELDS = ("item.content", "item.amount", "item.goal")
@@ -89,6 +90,15 @@ def _settle(conv: Conversation, out: Outcome) -> None:
         return
     pos = conv.current_pos()
     step = step_of(pos)
+    if conv.state.mode == "carry" and step.carry_ask is not None:
+        from bot.carrying import move_on
+        from bot.walk import carry_paths_of
+
+        if not carry_paths_of(conv.nav, pos) and step.id != "carry.new":
+            move_on(conv, prefix, out.fixes)  # what was asked is settled: the carry walk goes on
+        else:
+            conv.prompt(prefix, out.fixes)
+        return
     new_row = (step.id == "task.name" and pos.task is None) or (
         step.group == "item" and pos.item is None) or (step.id == "ind.name" and pos.ind is None)
     if step.target is not None and not new_row:
@@ -106,6 +116,11 @@ def _record(conv: Conversation, out: Outcome, pos: Pos, shown: str, reading: Rea
     out.recorded.append(f"{where(conv.nav, pos, conv.lang)} = {shorten(shown, 60)}")
     if reading is not None:
         out.recorded += [f"  {conv.m('value_note', note=n)}" for n in reading.notes]
+
+
+def _row_name(conv: Conversation, pos: Pos) -> str:
+    row = conv.nav.row(pos.ind)
+    return (row.data.get("name") if row else "") or ""
 
 
 def _refused(conv: Conversation, out: Outcome, pos: Pos | None, label: str, raw: str, reason: str) -> None:
@@ -129,6 +144,12 @@ def _take(conv: Conversation, out: Outcome, pos: Pos, raw: str, label: str,
         return reading
     conv.change(path, reading.value)
     _record(conv, out, pos, reading.shown, reading)
+    if step.target.kind == "indicator" and step.target.reader == "value" and conv.draft.base:
+        from bot.carrying import lower_than_last
+
+        lower = lower_than_last(conv, (ctx.name if ctx else "") or _row_name(conv, pos), str(reading.value))
+        if lower:  # what rule Y01 will say: the target is lower than last year's
+            out.recorded.append(f"  {conv.m('carry_lower', last=lower)}")
     out.fixes += [Choice(conv.m("choice_fix", value=shorten(v, 40)), f"fix:{path}|{v}") for v in reading.fixes]
     return reading
 
@@ -136,9 +157,24 @@ def _take(conv: Conversation, out: Outcome, pos: Pos, raw: str, label: str,
 # --- header and amounts ------------------------------------------------------------------------
 
 def _place_header(conv: Conversation, item: Item, out: Outcome) -> None:
-    """Header fields and amounts: each key is the id of the step that asks it."""
+    """Header fields and amounts: each key is the id of the step that asks it; 「其余都是0」
+    fills the amounts still empty (never one the person gave)."""
     for key, raw in item.fields.items():
-        _take(conv, out, Pos(step=key), raw, item.labels[key])
+        if key == REST:
+            _place_rest(conv, item, out, raw)
+        else:
+            _take(conv, out, Pos(step=key), raw, item.labels[key])
+
+
+def _place_rest(conv: Conversation, item: Item, out: Outcome, raw: str) -> None:
+    empty = [pos for f in BUDGET_FIELDS
+             if f"budget.{f.attr}" not in item.fields
+             and not is_filled(conv.nav, pos := Pos(step=f"budget.{f.attr}"))]
+    if not empty:
+        out.problems.append(conv.m("rest_none"))
+        return
+    for pos in empty:
+        _take(conv, out, pos, raw, item.labels[REST])
 
 
 # --- tasks -------------------------------------------------------------------------------------

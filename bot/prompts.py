@@ -21,8 +21,8 @@ SEP = " › "
 OFFERED_NAMES = 3
 
 
-def field_label(step: Step, lang: str) -> str:
-    zh, en = step.label
+def field_label(step: Step, lang: str, nav: Nav | None = None) -> str:
+    zh, en = step.label_for(nav) if nav is not None else step.label
     return en if lang == "en" else zh
 
 
@@ -65,33 +65,36 @@ def where(nav: Nav, pos: Pos, lang: str) -> str:
         rows = [r.id for r in nav.pair(pos.l1, pos.l2)]
         n = rows.index(pos.ind) + 1 if pos.ind in rows else len(rows) + 1
         label = head + (f", item {n}" if lang == "en" else f"，第 {n} 项")
-        if step.id != "ind.name":
-            label += SEP + step.label[0]
+        if step.target is not None and step.id != "ind.name":
+            label += SEP + step.label_for(nav)[0]
         return label
     return SEP.join(parts)
 
 
 def params(nav: Nav, pos: Pos, lang: str) -> dict[str, Any]:
-    """Everything a question may mention about its position."""
+    """Everything a question may mention about its position (only what its group has: a
+    budget question reads no task and no indicator)."""
     step = step_of(pos)
-    out: dict[str, Any] = {"label": field_label(step, lang), "l1": pos.l1, "l2": pos.l2}
+    out: dict[str, Any] = {"label": field_label(step, lang, nav), "l1": pos.l1, "l2": pos.l2,
+                           "task": "", "n": 1, "rows": 0, "row": "", "name": "", "names": ""}
     if step.target is not None and step.target.name.startswith("budget."):
         out["label"] = BUDGET_FIELD_BY_ATTR[step.target.name.split(".", 1)[1]].label_zh
-    task = nav.row(pos.task)
-    out["task"] = shorten((task.data.get("name") if task else "") or "", 40)
-    out["n"] = nav.task_index(pos.task) + 1
-    rows_of_task = nav.items(pos.task) if pos.task is not None else []
-    out["rows"] = len(rows_of_task)
-    if step.group == "item" and (len(rows_of_task) > 1 or (pos.item is None and rows_of_task)):
-        out["row"] = msg(lang, "row_n", n=nav.item_index(pos.task, pos.item) + 1)
-    else:
-        out["row"] = ""
-    ind = nav.row(pos.ind)
-    out["name"] = shorten((ind.data.get("name") if ind else "") or "", 40)
-    if step.id == "ind.more":
-        names = [r.data.get("name", "") for r in nav.pair(pos.l1, pos.l2)]
-        out["rows"] = len(names)
-        out["names"] = "、".join(shorten(n, 20) for n in names[:8]) + ("…" if len(names) > 8 else "")
+    out["value_label"] = out["label"] if step.id == "ind.annual_value" else ""
+    if step.group in ("task", "item"):
+        task = nav.row(pos.task)
+        out["task"] = shorten((task.data.get("name") if task else "") or "", 40)
+        out["n"] = nav.task_index(pos.task) + 1
+        rows_of_task = nav.items(pos.task) if pos.task is not None else []
+        out["rows"] = len(rows_of_task)
+        if step.group == "item" and (len(rows_of_task) > 1 or (pos.item is None and rows_of_task)):
+            out["row"] = msg(lang, "row_n", n=nav.item_index(pos.task, pos.item) + 1)
+    if step.group == "pair":
+        ind = nav.row(pos.ind)
+        out["name"] = shorten((ind.data.get("name") if ind else "") or "", 40)
+        if step.id == "ind.more":
+            names = [r.data.get("name", "") for r in nav.pair(pos.l1, pos.l2)]
+            out["rows"] = len(names)
+            out["names"] = "、".join(shorten(n, 20) for n in names[:8]) + ("…" if len(names) > 8 else "")
     if step.examples == "library":
         out["example"] = _library_example(nav, pos, lang)
     return out

@@ -55,10 +55,15 @@ def render_progress(form: Form, report: Report, lang: str) -> str:
     for step in STEPS:
         if step.target is None or step.target.kind != HEADER or step.section == Section.BUDGET:
             continue
-        value = getattr(form, step.target.name)
+        if step.section == Section.BASIC_INFO and not form.template_info.basic_info:
+            continue
+        value: Any = form
+        for part in step.target.name.split("."):
+            value = getattr(value, part)
         section = step.section
         filled = value not in (None, "")
-        shown = f"：{shorten(str(value), 40)}" if filled and section in (Section.DEPARTMENT, Section.YEAR) else ""
+        shown = f"：{shorten(str(value), 40)}" if filled and section in (
+            Section.DEPARTMENT, Section.YEAR, Section.BASIC_INFO) else ""
         optional = "" if not step.optional or filled or "可选" in step.label[0] else (
             " (optional)" if en else "（可选）")
         line = f"{_mark(filled, errors[section], step.optional)} {step.label[0]}{shown}{optional}{err(section)}"

@@ -12,7 +12,7 @@ import json
 from functools import cache
 from importlib import resources
 
-from bot import answering, chitchat, commanding, drafting, labelled, placing
+from bot import answering, carrying, chitchat, commanding, drafting, labelled, placing
 from bot.commands import Command, normalise, parse_command
 from bot.conversation import Conversation, split_choice
 from bot.state import Pos
@@ -58,6 +58,9 @@ def route(conv: Conversation) -> None:
     if offered is not None:
         on_choice(conv, offered)
         return
+    if conv.state.pending is not None and conv.state.pending.kind == "explain":
+        carrying.explain(conv, text)
+        return
     if conv.state.pending is not None and answer_pending(conv, text):
         return
     conv.state.pending = None
@@ -70,6 +73,9 @@ def route(conv: Conversation) -> None:
         conv.prompt(conv.m("thanks_reply" if kind == "thanks" else "greeting_again"))
         return
     pos = conv.current_pos()
+    if conv.state.mode == carrying.CARRY and pos.step == "carry.indicator" and not parsed.labelled:
+        carrying.answer_indicator(conv, text, pos)
+        return
     starts_with_text = bool(parsed.unplaced) and parsed.unplaced[0][0] == "" and parsed.items and \
         text.startswith(parsed.unplaced[0][1][:10])
     if parsed.labelled and not (pos.step in _FREE_TEXT and starts_with_text):
@@ -98,6 +104,12 @@ def typed_choice(conv: Conversation, text: str) -> str | None:
             return offer.value
     s = normalise(text)
     step = conv.current_pos().step
+    if conv.state.mode == carrying.CARRY:  # the carry walk's own words (「同上」, 「删除」 …)
+        words = choice_words()
+        for table in (words.get(f"carry:{step}", {}), words.get("carry", {})):
+            for choice, options in table.items():
+                if s in options:
+                    return f"carry:{choice}~{conv.state.question}"
     for choice, words in choice_words().get(step, {}).items():
         if s in words:
             return f"{step}:{choice}~{conv.state.question}"
@@ -145,6 +157,8 @@ def on_choice(conv: Conversation, raw: str) -> None:
         drafting.open_draft(conv, arg, export=True)
     elif head == "import":
         drafting.on_import_choice(conv, arg)
+    elif head == "carry":
+        carrying.on_choice(conv, arg)
     elif head == "place":
         l1, _, l2 = arg.partition("/")
         placing.place_pending_indicator(conv, l1, l2)
@@ -199,7 +213,9 @@ def confirm(conv: Conversation, yes: bool) -> None:
     pos = Pos.model_validate(pending.data["pos"])
     step = step_of(pos)
     conv.state.pos = answering.store(conv, pos, step, pending.data["value"])
-    conv.move_on(conv.m("saved", label=step.label[1] if conv.lang == "en" else step.label[0],
+    from bot.prompts import field_label
+
+    conv.move_on(conv.m("saved", label=field_label(step, conv.lang, conv.nav),
                         value=pending.data.get("shown", "")))
 
 

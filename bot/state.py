@@ -70,6 +70,11 @@ class State(BaseModel):
     pending: Pending | None = None
     #: Where the walk stood in each draft of the conversation (draft id → position).
     positions: dict[str, Pos] = Field(default_factory=dict)
+    #: "walk" (the form, question by question) or "carry" (a draft carried forward from last
+    #: year: only what usually changes, see bot.carrying).
+    mode: Literal["walk", "carry"] = "walk"
+    #: In the carry walk: values passed over for now (asked again next time round).
+    carry_skipped: list[str] = Field(default_factory=list)
 
     def dump(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_defaults=False)

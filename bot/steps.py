@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from bot.state import Pos
 from bot.store.paths import INDICATOR, ITEM, TASK, row_path
 from form_model.findings import Section
-from form_model.models import BUDGET_FIELDS
+from form_model.models import BASIC_INFO_FIELDS, BUDGET_FIELDS
 
 if TYPE_CHECKING:
     from bot.walk import Nav
@@ -31,6 +31,7 @@ DEPARTMENT_READER = "department"
 YEAR_READER = "year"
 AMOUNT_READER = "amount"
 TEXT_READER = "text"
+COUNT_READER = "count"
 TASK_NAME_READER = "task_name"
 INDICATOR_NAME_READER = "indicator_name"
 VALUE_READER = "value"
@@ -55,6 +56,20 @@ class Target:
 
 
 NextFn = Callable[["Nav", Pos, "str | None"], Pos]
+#: Whether a step is asked for this draft at all (e.g. only in the Guangdong template).
+WhenFn = Callable[["Nav"], bool]
+
+
+def _always(nav: Nav) -> bool:
+    return True
+
+
+def _guangdong_basic_info(nav: Nav) -> bool:
+    return nav.template().basic_info
+
+
+def _two_value_columns(nav: Nav) -> bool:
+    return nav.template().value_columns == 2
 
 
 @dataclass(frozen=True)
@@ -77,6 +92,26 @@ class Step:
     examples: str = "message"
     #: The repeated group it belongs to: "task", "item" or "pair" (None: asked once).
     group: str | None = None
+    #: Whether the step is asked for a draft (a template without the field skips it).
+    when: WhenFn = _always
+    #: The label in a template with one value column (its 指标值), when it differs.
+    single_label: tuple[str, str] | None = None
+    #: The question in such a template, when it differs (message key).
+    single_ask: str | None = None
+    #: In the carry walk (a draft carried forward from last year): the message key of the
+    #: question, which shows last year's value, and the choices it offers.
+    carry_ask: str | None = None
+    carry_choices: tuple[tuple[str, str], ...] = ()
+
+    def label_for(self, nav: Nav) -> tuple[str, str]:
+        if self.single_label is not None and nav.template().value_columns == 1:
+            return self.single_label
+        return self.label
+
+    def ask_for(self, nav: Nav) -> str:
+        if self.single_ask is not None and nav.template().value_columns == 1:
+            return self.single_ask
+        return self.ask
 
     @property
     def is_choice(self) -> bool:
@@ -122,7 +157,7 @@ def _after_task_more(nav: Nav, pos: Pos, choice: str | None) -> Pos:
 def _after_ind_name(nav: Nav, pos: Pos, choice: str | None) -> Pos:
     if pos.ind is None:  # skipped, or "no indicator here"
         return nav.enter_pair_after(pos.l1, pos.l2)
-    return pos.model_copy(update={"step": "ind.period_value"})
+    return pos.model_copy(update={"step": "ind.period_value"})  # passed over in one-value forms
 
 
 def _after_ind_more(nav: Nav, pos: Pos, choice: str | None) -> Pos:
@@ -148,17 +183,29 @@ _BUDGET_WORDS: dict[str, tuple[str, ...]] = {
     "transfer_payment_funds": ("对下转移支付资金", "对下转移支付", "转移支付资金", "转移支付"),
 }
 
+#: Choices of every carry question: keep this as last year, this whole section, everything left.
+_CARRY_KEEP = (("same", "choice_carry_same"), ("section", "choice_carry_section"), ("all", "choice_carry_all"))
+
 STEPS: tuple[Step, ...] = (
     Step("department", Section.DEPARTMENT, ("部门名称", "department"), "ask_department",
          _to("year"), Target(HEADER, "department", DEPARTMENT_READER, "department"),
          words=("部门", "单位名称", "单位", "dept", "department name")),
     Step("year", Section.YEAR, ("预算年度", "budget year"), "ask_year",
-         _to(f"budget.{BUDGET_FIELDS[0].attr}"), Target(HEADER, "year", YEAR_READER),
+         _to(f"basic_info.{BASIC_INFO_FIELDS[0].attr}"), Target(HEADER, "year", YEAR_READER),
          optional=True, words=("年度", "年份", "year")),
+    *(
+        Step(f"basic_info.{f.attr}", Section.BASIC_INFO, (f.label_zh, f.label_en), "ask_count",
+             _to(f"basic_info.{BASIC_INFO_FIELDS[n + 1].attr}") if n + 1 < len(BASIC_INFO_FIELDS)
+             else _to(f"budget.{BUDGET_FIELDS[0].attr}"),
+             Target(HEADER, f"basic_info.{f.attr}", COUNT_READER), optional=True,
+             when=_guangdong_basic_info)
+        for n, f in enumerate(BASIC_INFO_FIELDS)
+    ),
     *(
         Step(f"budget.{f.attr}", Section.BUDGET, (f.label_zh, f.label_en), "ask_budget",
              _after_budget(f.attr), Target(HEADER, f"budget.{f.attr}", AMOUNT_READER),
-             words=_BUDGET_WORDS.get(f.attr, ()))
+             words=_BUDGET_WORDS.get(f.attr, ()), carry_ask="ask_carry_amount",
+             carry_choices=_CARRY_KEEP)
         for f in BUDGET_FIELDS
     ),
     Step("overall_goal", Section.OVERALL_GOAL, ("总体绩效目标", "overall goal"), "ask_goal",
@@ -190,13 +237,27 @@ STEPS: tuple[Step, ...] = (
     Step("ind.period_value", Section.INDICATORS, ("实施周期指标值", "period value"),
          "ask_ind_period", _same_row("ind.annual_value"),
          Target(INDICATOR, "period_value", VALUE_READER, "value"),
-         words=("实施周期", "period", "period value"), group="pair"),
+         words=("实施周期", "period", "period value"), group="pair", when=_two_value_columns),
     Step("ind.annual_value", Section.INDICATORS, ("年度指标值", "annual value"), "ask_ind_annual",
          _ind_more, Target(INDICATOR, "annual_value", VALUE_READER, "value"),
          choices=(("same", "choice_same"),),
-         words=("年度指标", "annual", "annual value"), group="pair"),
+         words=("年度指标", "annual", "annual value"), group="pair",
+         single_label=("指标值", "value"), single_ask="ask_ind_single"),
     Step("ind.more", Section.INDICATORS, ("绩效指标", "indicators"), "ask_ind_more", _after_ind_more,
          choices=(("another", "choice_another"), ("next", "choice_next_pair")), group="pair"),
+    # --- the carry walk: a draft carried forward from last year (bot/carrying.py) ----------
+    Step("carry.task", Section.TASKS, ("年度重点工作任务", "key task"), "ask_carry_task",
+         lambda nav, pos, choice: Pos(step="done"), group="task", carry_ask="ask_carry_task",
+         carry_choices=(("keep", "choice_carry_keep_task"), ("amount", "choice_carry_amount"),
+                        ("text", "choice_carry_text"), ("drop", "choice_carry_drop"),
+                        ("section", "choice_carry_section"), ("all", "choice_carry_all"))),
+    Step("carry.indicator", Section.INDICATORS, ("绩效指标", "indicator"), "ask_carry_indicator",
+         lambda nav, pos, choice: Pos(step="done"), group="pair", carry_ask="ask_carry_indicator",
+         carry_choices=(*_CARRY_KEEP[:1], ("drop", "choice_carry_drop_indicator"), *_CARRY_KEEP[1:])),
+    Step("carry.new", Section.INDICATORS, ("新增任务或指标", "new tasks or indicators"), "ask_carry_new",
+         lambda nav, pos, choice: Pos(step="done"), carry_ask="ask_carry_new",
+         carry_choices=(("task", "choice_new_task"), ("indicator", "choice_new_indicator"),
+                        ("none", "choice_no_new"))),
     Step("done", Section.INDICATORS, ("", ""), "done", lambda nav, pos, choice: Pos(step="done"),
          choices=(("check", "choice_check"), ("export", "choice_export")), examples="none"),
 )

@@ -19,8 +19,9 @@ from bot.types import Attachment, Reply, Turn
 
 
 def render(reply: Reply) -> str:
+    """A reply and its numbered choices (a choice opening a form is for front ends with forms)."""
     lines = [reply.text]
-    for n, choice in enumerate(reply.choices, start=1):
+    for n, choice in enumerate((c for c in reply.choices if not c.form), start=1):
         lines.append(f"  {n}) {choice.label}")
     return "\n".join(lines)
 

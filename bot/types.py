@@ -50,6 +50,10 @@ class Turn:
 class Choice:
     label: str
     value: str
+    #: A choice that opens a form for a whole row (``form:<row target>``, see
+    #: :mod:`bot.row_entry`): front ends with forms show it (Slack, as a modal); the others
+    #: leave it out, and typing a number never picks it.
+    form: bool = False
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from bot.steps import DONE, START, STEP_BY_ID, STEPS, Step, step_of
 from bot.store import INDICATOR, ITEM, TASK, Draft, Row
 from bot.store.paths import parse_row_path
 from form_model.framework import framework
+from form_model.models import TEMPLATES, Template, TemplateInfo
 
 #: 一级 › 二级 pairs a form is expected to fill (an empty one is "missing"); any 效益 pair
 #: counts for 效益.
@@ -78,6 +79,11 @@ class Nav:
             self._outline = pairs
         return self._outline
 
+    def template(self) -> TemplateInfo:
+        """The draft's template (the Guangdong form has 基本信息 and one value column)."""
+        return TEMPLATES.get(Template(self.draft.header.get("template") or Template.GUANGZHOU),
+                             TEMPLATES[Template.GUANGZHOU])
+
     def value(self, path: str | None) -> Any:
         if path is None:
             return None
@@ -130,7 +136,8 @@ class Nav:
             rows = self.pair(l1, l2)
             if not rows:
                 return Pos(step="ind.name", l1=l1, l2=l2)
-            incomplete = [r for r in rows if not _indicator_complete(r)]
+            single = self.template().value_columns == 1
+            incomplete = [r for r in rows if not _indicator_complete(r, single)]
             if incomplete:
                 return Pos(step="ind.name", ind=incomplete[0].id, l1=l1, l2=l2)
             index += 1  # every row of this pair is filled: nothing to ask here
@@ -142,9 +149,9 @@ class Nav:
         return self.enter_pair(index)
 
 
-def _indicator_complete(row: Row) -> bool:
+def _indicator_complete(row: Row, single: bool = False) -> bool:
     d = row.data
-    return bool(d.get("name")) and bool(d.get("period_value")) and bool(d.get("annual_value"))
+    return bool(d.get("name")) and (single or bool(d.get("period_value"))) and bool(d.get("annual_value"))
 
 
 def is_filled(nav: Nav, pos: Pos, step: Step | None = None) -> bool:
@@ -162,7 +169,7 @@ def advance(nav: Nav, pos: Pos, choice: str | None = None) -> Pos:
     nxt = step_of(pos).next(nav, pos, choice)
     for _ in range(_MAX_MOVES):
         step = step_of(nxt)
-        if step.target is None or not is_filled(nav, nxt, step):
+        if step.when(nav) and (step.target is None or not is_filled(nav, nxt, step)):
             return valid(nav, nxt)
         nxt = step.next(nav, nxt, None)
     return Pos(step=DONE)
@@ -172,7 +179,7 @@ def resume_at(nav: Nav, pos: Pos) -> Pos:
     """``pos`` if it still asks for something, else the next position that does."""
     pos = valid(nav, pos)
     step = step_of(pos)
-    if step.target is not None and is_filled(nav, pos, step):
+    if not step.when(nav) or step.target is not None and is_filled(nav, pos, step):
         return advance(nav, pos)
     return pos
 
@@ -203,7 +210,7 @@ def valid(nav: Nav, pos: Pos) -> Pos:
 def first_missing(nav: Nav) -> Pos:
     """The first place a person still has to fill, in the walk's order (reads the draft)."""
     for step in STEPS:
-        if step.group is None and step.target is not None and not step.optional:
+        if step.group is None and step.target is not None and not step.optional and step.when(nav):
             pos = Pos(step=step.id)
             if not is_filled(nav, pos, step):
                 return pos
@@ -225,8 +232,9 @@ def first_missing(nav: Nav) -> Pos:
     for l1, l2 in nav.walk_pairs():
         for row in nav.pair(l1, l2):
             for name in ("name", "period_value", "annual_value"):
-                if row.data.get("name") and not row.data.get(name):
-                    return Pos(step=f"ind.{name}", ind=row.id, l1=l1, l2=l2)
+                step = STEP_BY_ID[f"ind.{name}"]
+                if row.data.get("name") and not row.data.get(name) and step.when(nav):
+                    return Pos(step=step.id, ind=row.id, l1=l1, l2=l2)
     for l1, l2 in REQUIRED_PAIRS:
         if not any(r.data.get("name") for r in nav.pair(l1, l2)):
             if l1 == "效益指标" and any(
@@ -256,3 +264,52 @@ def pos_for_path(nav: Nav, path: str | None) -> Pos | None:
         return Pos(step=f"item.{name}", task=row.parent_id, item=row.id)
     name = rp.field if rp.field in ("name", "period_value", "annual_value") else "name"
     return Pos(step=f"ind.{name}", ind=row.id, l1=row.data.get("level1", ""), l2=row.data.get("level2", ""))
+
+
+# --- the carry walk ------------------------------------------------------------------------
+
+def carried(nav: Nav) -> list[str]:
+    """Paths (row paths) of the values still 「沿用上年」, in the form's order."""
+    return list(nav.value("carried") or [])
+
+
+def carry_pos(nav: Nav, path: str) -> Pos | None:
+    """The carry question that asks about a carried value: its amount, its task, its indicator."""
+    rp = parse_row_path(path)
+    if rp is None:
+        return Pos(step=path) if path in STEP_BY_ID else None
+    row = nav.row(rp.id)
+    if row is None:
+        return None
+    if rp.kind == ITEM:
+        return Pos(step="carry.task", task=row.parent_id)
+    if rp.kind == INDICATOR:
+        return Pos(step="carry.indicator", ind=row.id, l1=row.data.get("level1", ""), l2=row.data.get("level2", ""))
+    return None
+
+
+def carry_next(nav: Nav, skipped: list[str], asked_new: bool = False) -> Pos:
+    """What the carry walk asks next: the first value still carried (and not passed over), then
+    whether anything is new, then the end."""
+    for path in carried(nav):
+        if path in skipped:
+            continue
+        pos = carry_pos(nav, path)
+        if pos is not None:
+            return pos
+    return Pos(step=DONE) if asked_new else Pos(step="carry.new")
+
+
+def carry_paths_of(nav: Nav, pos: Pos) -> list[str]:
+    """The carried paths a carry question is about (an amount; a task's rows; an indicator's
+    two values)."""
+    paths = carried(nav)
+    step = step_of(pos)
+    if step.target is not None and step.target.kind == "header":
+        return [p for p in paths if p == step.target.name]
+    if pos.step == "carry.task" and pos.task is not None:
+        items = {f"item:{i.id}.amount" for i in nav.items(pos.task)}
+        return [p for p in paths if p in items]
+    if pos.step == "carry.indicator" and pos.ind is not None:
+        return [p for p in paths if p.startswith(f"indicator:{pos.ind}.")]
+    return []

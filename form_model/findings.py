@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
-
-from pydantic import BaseModel, ConfigDict
 
 
 class Severity(StrEnum):
@@ -18,10 +17,13 @@ class Severity(StrEnum):
 
 
 class Section(StrEnum):
-    """The blocks of the form, in the form's order."""
+    """The blocks of the form, in the form's order (after the file they were read from)."""
 
+    #: The file or workbook itself (its sheets), not a block of the form.
+    SOURCE = "source"
     DEPARTMENT = "department"
     YEAR = "year"
+    BASIC_INFO = "basic_info"
     BUDGET = "budget"
     OVERALL_GOAL = "overall_goal"
     TASKS = "tasks"
@@ -42,8 +44,10 @@ class Section(StrEnum):
 
 
 SECTION_LABELS: dict[Section, tuple[str, str]] = {
+    Section.SOURCE: ("来源文件", "Source file"),
     Section.DEPARTMENT: ("部门名称", "Department"),
     Section.YEAR: ("预算年度", "Budget year"),
+    Section.BASIC_INFO: ("基本信息", "Basic information"),
     Section.BUDGET: ("预算整体情况", "Overall budget"),
     Section.OVERALL_GOAL: ("总体绩效目标", "Overall performance goal"),
     Section.TASKS: ("年度重点工作任务", "Key tasks of the year"),
@@ -52,10 +56,11 @@ SECTION_LABELS: dict[Section, tuple[str, str]] = {
 }
 
 
-class Finding(BaseModel):
-    """One thing the checker found, in the form's own words and in English."""
-
-    model_config = ConfigDict(frozen=True)
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing the checker found, in the form's own words and in English. A plain frozen
+    dataclass: the checker builds hundreds per check, always from validated parts, and a file
+    check should not pay for a pydantic schema it never uses."""
 
     code: str
     severity: Severity

@@ -34,8 +34,25 @@ class Level1:
 
 
 @dataclass(frozen=True)
+class LegacyPair:
+    """A 一级/二级 pair of the older framework, and where its indicators belong now."""
+
+    level1: str
+    level2: str
+    to_zh: str
+    to_en: str
+    why_zh: str
+    why_en: str
+
+
+@dataclass(frozen=True)
 class Framework:
     level1: tuple[Level1, ...]
+    legacy: tuple[LegacyPair, ...] = ()
+
+    def legacy_pair(self, level1: str, level2: str) -> LegacyPair | None:
+        """The older framework's pair (产出指标 › 成本指标 …), or None."""
+        return next((p for p in self.legacy if (p.level1, p.level2) == (level1, level2)), None)
 
     def level1_names(self) -> list[str]:
         return [a.name for a in self.level1]
@@ -105,4 +122,8 @@ def framework() -> Framework:
             for c in a["level2"]
         )
         level1.append(Level1(a["name"], a["en"], tuple(a.get("aliases", ())), children))
-    return Framework(tuple(level1))
+    legacy = tuple(
+        LegacyPair(x["level1"], x["level2"], x["to_zh"], x["to_en"], x["why_zh"], x["why_en"])
+        for x in raw.get("legacy", ())
+    )
+    return Framework(tuple(level1), legacy)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from form_model.checker import Report
 from form_model.findings import Finding, Severity
+from form_model.models import TEMPLATES
 
 SEVERITY_LABELS = {
     "zh": {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"},
@@ -35,6 +36,11 @@ def finding_line(f: Finding, lang: str = "zh") -> str:
     return line
 
 
+def template_line(report: Report, lang: str = "zh") -> str:
+    info = TEMPLATES[report.template]
+    return f"模板：{info.name_zh}" if lang == "zh" else f"Template: {info.name_en}."
+
+
 BLOCK_TITLES = {
     "zh": {Severity.ERROR: "错误（必须修改）", Severity.WARNING: "警告（建议修改）", Severity.INFO: "提示"},
     "en": {Severity.ERROR: "Errors (must fix)", Severity.WARNING: "Warnings (should fix)",
@@ -58,4 +64,7 @@ def render_report(report: Report, lang: str = "zh", *, include_info: bool = True
                 finding_line(f, lang)
                 for f in sorted((f for f in block if f.section == section), key=Finding.sort_key)
             )
+    # Which template was read (and will be exported) closes the report: the summary stays the
+    # first paragraph and every block starts a part of its own where a chat splits the report.
+    lines += ["", template_line(report, lang)]
     return "\n".join(lines)

@@ -22,3 +22,7 @@ VALUE_MAX_CHARS = 40
 SATISFACTION_MIN_PERCENT = Decimal("80")
 #: C01/C02: shared two-character terms needed to count as "covered" by an indicator.
 MIN_SHARED_TERMS = 1
+#: Y02: a key task whose funds changed by more than this share of last year's is worth a word.
+TASK_AMOUNT_CHANGE_MAX = Decimal("0.30")
+#: Y05: total expenditure changed by more than this share of last year's.
+TOTAL_CHANGE_MAX = Decimal("0.20")

@@ -8,6 +8,7 @@ engine replies → Block Kit.
   the thread)
 * :mod:`handlers.commands` — ``/declbot``
 * :mod:`handlers.actions` — choice buttons
+* :mod:`handlers.modals` — a whole row (task sub-row, indicator) in a modal
 * :mod:`handlers.home` — the App Home tab
 * :mod:`handlers.files` — shared workbooks in, the finished workbook out
 * :mod:`handlers.middleware` — routing once, noise filter, event de-duplication, error handler
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import actions, commands, early, home, mentions, messages, middleware
+from handlers import actions, commands, early, home, mentions, messages, middleware, modals
 from handlers.deps import Deps
 
 #: Events the app subscribes to (manifest.yml settings.event_subscriptions.bot_events).
@@ -50,4 +51,5 @@ def register_all(app: App, deps: Deps) -> None:
     mentions.register(app, deps)
     commands.register(app, deps)
     actions.register(app, deps)
+    modals.register(app, deps)
     home.register(app, deps)

@@ -44,6 +44,11 @@ FALLBACK_LIMIT = 3000
 CHOICE_ACTION_PREFIX = "declbot_choice_"
 #: Every choice button's action_id matches this (Bolt routes clicks with it).
 CHOICE_ACTION_ID = re.compile(rf"^{CHOICE_ACTION_PREFIX}\d+$")
+FORM_ACTION_PREFIX = "declbot_form_"
+#: Every button that opens a row's modal matches this (its value: ``form:<target>[~question]``):
+#: a question's 「用表单填写」, and the one added to a finding's 「去修改」 that names a row field.
+FORM_ACTION_ID = re.compile(rf"^{FORM_ACTION_PREFIX}\d+$")
+_GOTO_ROW = re.compile(r"^goto:((?:item|task|indicator):\d+(?:\.[a-z_0-9]+)?)$")
 CHOICES_BLOCK_ID = "declbot_choices"
 
 Block = dict[str, Any]
@@ -84,6 +89,23 @@ def section(text: str) -> Block:
     return {"type": "section", "text": plain(text)}
 
 
+def text_block(text: str, mention: str | None = None) -> Block:
+    """A section showing ``text`` as given; where it names ``mention`` (the id of the person
+    whose turn it is) as ``<@U…>``, a rich_text block whose text runs are shown as typed too
+    and whose mention is a real one (plain_text would show the raw token). Only that person is
+    ever mentioned: another id in the text stays text."""
+    token = f"<@{mention}>" if mention else ""
+    if not token or token not in text:
+        return section(text)
+    runs: list[dict[str, Any]] = []
+    for n, piece in enumerate(clip(text, SECTION_LIMIT).split(token)):
+        if n:
+            runs.append({"type": "user", "user_id": mention})
+        if piece:
+            runs.append({"type": "text", "text": piece})
+    return {"type": "rich_text", "elements": [{"type": "rich_text_section", "elements": runs}]}
+
+
 def context(*elements: dict[str, Any]) -> Block:
     return {"type": "context", "elements": list(elements[:10])}
 
@@ -112,9 +134,37 @@ def usable_choices(choices: Sequence[Choice]) -> list[tuple[int, Choice]]:
     return usable[:MAX_BUTTONS]
 
 
-def choice_blocks(choices: Sequence[Choice]) -> list[Block]:
-    """Buttons, one per choice: the value is the choice's value, action_ids are unique."""
-    buttons = [button(c.label, f"{CHOICE_ACTION_PREFIX}{n}", c.value) for n, c in usable_choices(choices)]
+def goto_form(choice: Choice, lang: str) -> Choice | None:
+    """For a finding's 「去修改」 that names a row field (``goto:indicator:12.annual_value``),
+    the choice that opens that row's modal."""
+    m = _GOTO_ROW.match(choice.value)
+    if m is None:
+        return None
+    label = choice.label
+    for colon in ("：", ": "):
+        _, sep, tail = label.partition(colon)
+        if sep:
+            label = tail
+            break
+    return Choice(say(lang, "form_edit", where=label), f"form:{m.group(1)}", form=True)
+
+
+def needs_lang(reply: Reply) -> bool:
+    """Whether the reply's buttons include words of the front end's own (a finding's modal)."""
+    return any(_GOTO_ROW.match(c.value) for c in reply.choices)
+
+
+def choice_blocks(choices: Sequence[Choice], lang: str = "zh") -> list[Block]:
+    """Buttons, one per choice: the value is the choice's value, action_ids are unique. A
+    choice that opens a form is a button that opens the row's modal; a finding's 「去修改」 that
+    names a row field is followed by one that opens that row's modal."""
+    buttons = []
+    for n, c in usable_choices(choices):
+        buttons.append(button(c.label, f"{FORM_ACTION_PREFIX if c.form else CHOICE_ACTION_PREFIX}{n}", c.value))
+        form = goto_form(c, lang)
+        if form is not None:
+            buttons.append(button(form.label, f"{FORM_ACTION_PREFIX}{n}", form.value))
+    buttons = buttons[:MAX_BUTTONS]
     return [
         {"type": "actions", "block_id": f"{CHOICES_BLOCK_ID}_{i // BUTTONS_PER_BLOCK}",
          "elements": buttons[i: i + BUTTONS_PER_BLOCK]}
@@ -129,7 +179,7 @@ def block_text_length(blocks: Sequence[Block]) -> int:
     def walk(value: Any) -> None:
         nonlocal total
         if isinstance(value, dict):
-            if value.get("type") in ("plain_text", "mrkdwn") and isinstance(value.get("text"), str):
+            if value.get("type") in ("plain_text", "mrkdwn", "text") and isinstance(value.get("text"), str):
                 total += utf16_len(value["text"])
                 return
             for item in value.values():
@@ -148,29 +198,31 @@ def is_long(reply: Reply) -> bool:
     return utf16_len(reply.text) + labels > MESSAGE_TEXT_BUDGET
 
 
-def reply_layout(reply: Reply, lang: str = "zh", *, in_thread: bool = False) -> Layout | None:
+def reply_layout(reply: Reply, lang: str = "zh", *, in_thread: bool = False,
+                 mention: str | None = None) -> Layout | None:
     """One engine reply as messages; None when there is nothing to show.
 
     A reply that fits is one message (its text, then its buttons). A long one is a summary
     (its first lines, a note saying where the rest is, the buttons), then parts of at most
     :data:`PART_TEXT_LIMIT` characters, each numbered, and the whole text as a file.
     ``in_thread`` says the conversation already is a thread (the parts follow the summary in
-    it); otherwise they go in the summary's own thread.
+    it); otherwise they go in the summary's own thread. ``mention``: the person whose turn it
+    is, mentioned where the text names them (:func:`text_block`).
     """
-    buttons = choice_blocks(reply.choices)
+    buttons = choice_blocks(reply.choices, lang)
     if not is_long(reply):
         chunks = text_chunks(reply.text)
         if not chunks and not buttons:
             return None
         shown = reply.text if chunks else "  ".join(c.label for c in reply.choices)
-        return Layout(Message(fallback(shown), [section(c) for c in chunks] + buttons))
+        return Layout(Message(fallback(shown), [text_block(c, mention) for c in chunks] + buttons))
     summary, parts = split_long_text(reply.text, PART_TEXT_LIMIT, SUMMARY_LIMIT)
     name = say(lang, "long_file")
     note = say(lang, "long_below" if in_thread else "long_in_thread", n=len(parts), file=name)
     first = Message(fallback(summary),
-                    [section(c) for c in text_chunks(summary)] + [context(mrkdwn(escape(note)))] + buttons)
+                    [text_block(c, mention) for c in text_chunks(summary)] + [context(mrkdwn(escape(note)))] + buttons)
     numbered = tuple(
-        Message(fallback(part), [context(mrkdwn(f"{n}/{len(parts)}"))] + [section(c) for c in text_chunks(part)])
+        Message(fallback(part), [context(mrkdwn(f"{n}/{len(parts)}"))] + [text_block(c, mention) for c in text_chunks(part)])
         for n, part in enumerate(parts, 1)
     )
     return Layout(first, numbered, reply.text, name)
@@ -182,9 +234,18 @@ def reply_messages(reply: Reply, lang: str = "zh", *, in_thread: bool = False) -
     return [] if layout is None else [layout.first, *layout.parts]
 
 
+def without_choices(blocks: list[Block]) -> list[Block]:
+    """A message's blocks without its choice buttons."""
+    return [b for b in blocks
+            if not (b.get("type") == "actions" and str(b.get("block_id", "")).startswith(CHOICES_BLOCK_ID))]
+
+
 def chosen_blocks(blocks: list[Block], label: str, user_id: str) -> list[Block]:
     """A message's blocks once a choice was made: the buttons give way to who chose what."""
-    kept = [b for b in blocks
-            if not (b.get("type") == "actions" and str(b.get("block_id", "")).startswith(CHOICES_BLOCK_ID))]
-    kept.append(context(mrkdwn(f"✅ <@{user_id}> →"), plain(label, 200)))
-    return kept
+    return [*without_choices(blocks), context(mrkdwn(f"✅ <@{user_id}> →"), plain(label, 200))]
+
+
+def answered_blocks(blocks: list[Block], note: str) -> list[Block]:
+    """A question's blocks when one of its buttons came too late: the buttons give way to a
+    note that the question was already answered (nothing was chosen)."""
+    return [*without_choices(blocks), context(plain(note, 200))]

@@ -22,6 +22,15 @@ class Deps:
     def build(cls, settings: Settings, store: Store) -> Deps:
         return cls(settings, store, Engine(store))
 
+    def claim(self, key: str) -> bool:
+        """True the first time a key is claimed, in any process (a button pressed twice is
+        taken once); True too when the store cannot say (the engine then tells the person the
+        store is down)."""
+        try:
+            return self.store.claim_event(key)
+        except StoreError:
+            return True
+
     def lang(self, user: str | None) -> str:
         """The person's language (zh unless they chose English); zh when the store is down."""
         if not user:

@@ -11,6 +11,7 @@ next press counts.
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -30,15 +31,45 @@ from handlers.turns import take_turn
 log = logging.getLogger(__name__)
 
 
+class Refreshes:
+    """Whose drafts are being checked for their Home tab in this process: one refresh per
+    person at a time (opening the tab again meanwhile publishes the kept summaries, and the
+    refresh under way publishes the new ones)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: set[str] = set()
+
+    def start(self, user: str) -> bool:
+        with self._lock:
+            if user in self._running:
+                return False
+            self._running.add(user)
+            return True
+
+    def done(self, user: str) -> None:
+        with self._lock:
+            self._running.discard(user)
+
+
+REFRESHES = Refreshes()
+
+
 def publish_home(deps: Deps, client: WebClient, user: str) -> None:
     """Publish the Home tab from the summaries kept with the drafts (fast), then check the
-    drafts changed since their summary and publish again if any was."""
+    drafts changed since their summary and publish again if any was. The checks run after
+    Slack's acknowledgement, under no lock (each draft is read in a short transaction of its
+    own), so nothing waits for them: not the person's typed turns, not their buttons."""
     lang = deps.lang(user)
     _publish(deps, client, user, lang)
+    if not REFRESHES.start(user):
+        return
     try:
         refreshed = refresh_summaries(deps.store, user)
     except StoreError:
         return
+    finally:
+        REFRESHES.done(user)
     if refreshed:
         _publish(deps, client, user, lang)
 
@@ -78,17 +109,10 @@ def press_key(user: str, body: dict[str, Any], action: dict[str, Any]) -> str:
     return f"home:{user}:{rendering}:{action.get('value') or ''}"
 
 
-def first_press(deps: Deps, key: str) -> bool:
-    try:
-        return deps.store.claim_event(key)
-    except StoreError:
-        return True  # the engine will tell the person the store is down
-
-
 def handle_home_action(deps: Deps, client: WebClient, context: BoltContext, body: dict[str, Any],
                        action: dict[str, Any]) -> None:
     user = body["user"]["id"]
-    if not first_press(deps, press_key(user, body, action)):
+    if not deps.claim(press_key(user, body, action)):
         log.info("Home button %s of %s pressed again on the same view: taken once", action.get("value"), user)
         return
     try:

@@ -31,14 +31,19 @@ def when(draft: DraftOverview) -> str:
     return f"<!date^{stamp}^{{date_num}} {{time}}|{fallback}>"
 
 
-def draft_blocks(draft: DraftOverview, lang: str) -> list[dict[str, Any]]:
-    """A draft: its title (the person's text, cut to fit a header), its state (as of its
-    last check), its progress (cut to fit a section) and its buttons."""
+def state_line(draft: DraftOverview, lang: str) -> str:
+    """A draft's state as of its last check, its findings and when it changed (mrkdwn)."""
     state = text(lang, "home_unchecked" if draft.complete is None else
                  "home_complete" if draft.complete else "home_incomplete")
     counts = text(lang, "home_counts", error=draft.counts.get("error", 0),
                   warning=draft.counts.get("warning", 0), info=draft.counts.get("info", 0))
-    meta = f"{escape(state)} · {escape(counts)} · {text(lang, 'home_updated', at=when(draft))}"
+    return f"{escape(state)} · {escape(counts)} · {text(lang, 'home_updated', at=when(draft))}"
+
+
+def draft_blocks(draft: DraftOverview, lang: str) -> list[dict[str, Any]]:
+    """A draft: its title (the person's text, cut to fit a header), its state (as of its
+    last check), its progress (cut to fit a section) and its buttons."""
+    meta = state_line(draft, lang)
     return [
         {"type": "header", "text": plain(draft.title or "—", HEADER_LIMIT)},
         context(mrkdwn(meta)),

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.types import Reply
-from handlers.blocks import Layout, Message, fallback, is_long, reply_layout, section
+from handlers.blocks import Layout, Message, fallback, is_long, needs_lang, reply_layout, section
 from handlers.long_text import clip
 from handlers.places import Place
 from handlers.texts import text as say
@@ -47,12 +47,13 @@ def post_message(client: WebClient, place: Place, message: Message) -> str | Non
 
 
 def post_reply(client: WebClient, place: Place, reply: Reply,
-               lang: Callable[[], str] = lambda: "zh") -> None:
+               lang: Callable[[], str] = lambda: "zh", user: str | None = None) -> None:
     """Post a reply: one message, or for a long one its summary, then its parts (in the
     summary's thread, or after it when the conversation is a thread) and the whole text as a
-    file. ``lang`` gives the person's language (asked only for a long reply's notes)."""
-    language = lang() if is_long(reply) else "zh"
-    layout = reply_layout(reply, language, in_thread=place.thread_ts is not None)
+    file. ``lang`` gives the person's language (asked only for a long reply's notes); ``user``
+    is the person whose turn it is (mentioned where the reply names them)."""
+    language = lang() if is_long(reply) or needs_lang(reply) else "zh"
+    layout = reply_layout(reply, language, in_thread=place.thread_ts is not None, mention=user)
     if layout is None:
         return
     ts = post_message(client, place, layout.first)

@@ -27,6 +27,16 @@ def thread_key(channel: str, thread_ts: str) -> str:
     return f"slack:thread:{channel}:{thread_ts}"
 
 
+def thread_of(key: str) -> tuple[str, str] | None:
+    """(channel, thread_ts) of a thread's conversation key; None for any other key. (Shared
+    drafts are owned by ``place:<key>``; that prefix is taken too.)"""
+    head, _, rest = key.removeprefix("place:").partition("slack:thread:")
+    channel, _, thread_ts = rest.partition(":")
+    if head or not channel or not thread_ts:
+        return None
+    return channel, thread_ts
+
+
 def dm_place(team: str, user: str, channel: str, thread_ts: str | None = None) -> Place:
     """The person's DM with the app (``channel`` is its D… id)."""
     return Place(dm_key(team, user), channel, thread_ts, shared=False)

@@ -45,6 +45,27 @@ TEXTS: dict[str, tuple[str, str]] = {
     "long_file_failed": ("全文文件没能上传（{error}），内容都已分条发出。",
                          "The whole-text file could not be uploaded ({error}); all of it was sent in "
                          "the messages."),
+    # --- old buttons --------------------------------------------------------------------------
+    "choice_stale": ("这个问题已经回答过了，按钮不再有效。", "This question was already answered; its buttons no longer work."),
+    # --- a whole row in a modal -------------------------------------------------------------
+    "form_title_item": ("年度重点工作任务", "Key task"),
+    "form_title_indicator": ("绩效指标", "Indicator"),
+    "form_submit": ("保存", "Save"),
+    "form_close": ("取消", "Cancel"),
+    "form_choose": ("请选择", "Choose"),
+    "form_library": ("指标库中这一类的名称：{names}", "Library names of this category: {names}"),
+    "form_library_none": ("指标库中没有这一类的名称，请自己填写。", "The library has no names for this category; write your own."),
+    "form_library_pick": ("选好一级和二级指标后，这里列出指标库中的名称。",
+                          "Choose the level-1 and level-2 indicators to see the library's names here."),
+    "form_annual_hint": ("留空：与实施周期指标值相同。", "Leave empty: the same as the period value."),
+    "form_amount_hint": ("单位：万元，例如 120.5", "In 万元, e.g. 120.5"),
+    "form_too_long": ("「{label}」有 {n} 字，表单里最多放 {max} 字：这里不显示，保存时保持原样（要改请在对话中修改）。",
+                      "'{label}' has {n} characters, more than a form holds ({max}): not shown here, and kept as "
+                      "it is when saved (change it in the chat)."),
+    "form_failed": ("表单没能打开（Slack 出错：{error}），请再点一次按钮。",
+                    "The form could not be opened (Slack error: {error}); please click the button again."),
+    "form_expired": ("这张表单已失效，请关闭后重新打开。", "This form is no longer valid; close it and open it again."),
+    "form_edit": ("用表单修改：{where}", "Edit in a form: {where}"),
     # --- edits and deletions ---------------------------------------------------------------
     "edit_not_taken": ("修改消息不会被采用：我处理的是原来的「{original}」，它仍然有效。要更改回答，请直接发送新的回答；"
                        "要撤回，请说「撤销」。",
@@ -55,11 +76,22 @@ TEXTS: dict[str, tuple[str, str]] = {
                            "'undo'. (Deleted: '{original}')"),
     "edit_no_text": ("没有文字的消息", "a message without text"),
     # --- slash command -----------------------------------------------------------------------
-    "command_usage": ("用法：/declbot new（新建草稿）| status（进度）| check（检查）| export（导出表格）| help（帮助）",
-                      "Usage: /declbot new | status | check | export | help"),
+    "command_usage": ("用法：/declbot new（新建草稿）| status（进度）| drafts（草稿列表）| check（检查）| export（导出表格）"
+                      "| help（帮助）",
+                      "Usage: /declbot new | status | drafts | check | export | help"),
     "command_replied": ("已在与 declbot 的私信中回复你。", "I replied in your direct messages with declbot."),
     "command_failed": ("无法打开与你的私信（{error}），请稍后再试。",
                        "Could not open a direct message with you ({error}); please try again later."),
+    # --- thread drafts, from /declbot --------------------------------------------------------
+    "shared_head": ("你参与过的讨论串里还有 {n} 份共享草稿（讨论串里每个人都可以编辑，在讨论串里继续填写）：",
+                    "{n} shared drafts of threads you took part in (everyone in the thread may edit "
+                    "them; go on filling them in the thread):"),
+    "shared_where": ("{channel} 中 {at} 开始的讨论串", "the thread in {channel} started {at}"),
+    "shared_somewhere": ("讨论串", "a thread"),
+    "shared_more": ("还有 {n} 份较早的共享草稿没有列出。", "{n} older shared drafts not listed."),
+    "shared_check": ("检查", "Check"),
+    "shared_export": ("导出表格", "Export"),
+    "shared_result": ("讨论串的共享草稿「{title}」：", "The thread's shared draft '{title}':"),
     # --- App Home ----------------------------------------------------------------------------
     "home_title": ("我的申报表草稿", "My declaration drafts"),
     "home_intro": ("在「消息」标签页里和我对话：逐项填写、粘贴表格或上传 .xlsx，说「帮助」查看命令。",

@@ -13,7 +13,7 @@ from bot.commands import parse_command
 from bot.engine import looks_like_form
 from bot.messages import msg
 from bot.store import StoreError
-from bot.types import Attachment, Reply, Turn
+from bot.types import Applied, Attachment, Job, Reply, Turn
 from handlers import files
 from handlers.deps import Deps
 from handlers.outbox import SLACK_FAILURES, failure_reason, notify, post_reply
@@ -47,7 +47,7 @@ def deliver(deps: Deps, client: WebClient, place: Place, user: str, replies: Seq
             if reply.file is not None:
                 files.send_file(client, place, reply, lang())
             else:
-                post_reply(client, place, reply, lang)
+                post_reply(client, place, reply, lang, user)
         except SLACK_FAILURES as e:
             log.error("reply to %s not delivered: %s", place.conversation, e)
             notify(client, place, say_text(lang(), "post_failed", error=failure_reason(e)))
@@ -67,15 +67,35 @@ def take_turn(
     event_id: str | None = None,
     order_key: str | None = None,
 ) -> bool:
-    """Run one engine turn and deliver its replies. An unexpected failure is told to the
-    person and raised again (for the app's error handler)."""
+    """Run one engine turn and deliver its replies, then do its whole-form work (a check, an
+    export) and deliver those. An unexpected failure is told to the person and raised again
+    (for the app's error handler)."""
+    turn = Turn(place.conversation, user, text=text, file=file, choice=choice, shared=place.shared,
+                event_id=event_id, order_key=order_key)
+    return finish_turn(deps, client, place, user, apply_turn(deps, client, place, turn))
+
+
+def apply_turn(deps: Deps, client: WebClient, place: Place, turn: Turn) -> Applied:
+    """The turn's own work (:meth:`bot.engine.Engine.apply`); its whole-form work is left as
+    jobs. An unexpected failure is told to the person and raised again."""
     try:
-        turn = Turn(place.conversation, user, text=text, file=file, choice=choice, shared=place.shared,
-                    event_id=event_id, order_key=order_key)
-        return deliver(deps, client, place, user, deps.engine.handle(turn))
+        return deps.engine.apply(turn)
     except Exception:
-        notify(client, place, msg(deps.lang(user), "internal_error"))
+        notify(client, place, msg(deps.lang(turn.user), "internal_error"))
         raise
+
+
+def finish_turn(deps: Deps, client: WebClient, place: Place, user: str, applied: Applied) -> bool:
+    """Deliver an applied turn's replies, then run its jobs and deliver theirs."""
+    return deliver(deps, client, place, user, applied.replies) and run_jobs(deps, client, place, user, applied.jobs)
+
+
+def run_jobs(deps: Deps, client: WebClient, place: Place, user: str, jobs: Sequence[Job]) -> bool:
+    """Whole-form work left by a turn (checking, exporting), done outside the conversation's
+    lock, after Slack's acknowledgement: a large form's check keeps no one waiting."""
+    if not jobs:
+        return True
+    return deliver(deps, client, place, user, deps.engine.run_jobs(list(jobs)))
 
 
 def converse(deps: Deps, client: WebClient, context: BoltContext, route: Route,

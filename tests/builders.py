@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from form_model.framework import framework
-from form_model.models import Budget, Form, Indicator, Task, TaskItem
+from form_model.models import Budget, Form, Indicator, Task, TaskItem, Template
 
 # --- the seed form, as a person reads it -------------------------------------------------
 
@@ -78,6 +78,7 @@ RUBRIC = "10次以上优秀；8-10次良好；5-8次合格"
 SEED_FORM = Form(
     department="广州市协作办公室",
     year=None,
+    template=Template.GUANGZHOU,
     budget=Budget(
         basic_expenditure=Decimal("4381.54"),
         project_expenditure=Decimal("270769.27"),

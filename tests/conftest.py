@@ -11,6 +11,12 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# No timing in tests: Hypothesis's per-example deadline fails a slow first run (imports, a
+# loaded CI machine) as if it were a bug. Speed is measured in bench/, not asserted here.
+settings.register_profile("declbot", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("declbot")
 
 #: Fixture modules shared by many test files: databases (SQLite and PostgreSQL) and Slack.
 pytest_plugins = ["tests.db", "tests.slack_fixtures"]

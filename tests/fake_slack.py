@@ -60,6 +60,8 @@ class Message:
                 parts.append(shown_text(block["text"]))
             elif block.get("type") == "context" and with_context:
                 parts.append(" ".join(shown_text(e) for e in block.get("elements", [])))
+            elif block.get("type") == "rich_text":
+                parts.append(rich_text_shown(block))
         return "\n".join(parts) if parts else unescape(self.text)
 
     def body(self) -> str:
@@ -69,13 +71,21 @@ class Message:
     def buttons(self) -> list[dict[str, Any]]:
         return [e for b in self.blocks if b.get("type") == "actions" for e in b.get("elements", [])]
 
-    def button(self, value: str) -> dict[str, Any]:
+    def button(self, value: str, *, action_id: str | None = None) -> dict[str, Any]:
         """The button with this value (a question's own buttons carry its id: "year:skip~2"
-        is found as "year:skip")."""
-        found = [b for b in self.buttons() if b.get("value") == value
-                 or str(b.get("value", "")).rpartition("~")[0] == value]
+        is found as "year:skip"), and this action_id when given."""
+        found = [b for b in self.buttons() if (b.get("value") == value
+                 or str(b.get("value", "")).rpartition("~")[0] == value)
+                 and action_id in (None, b.get("action_id"))]
         assert found, f"no button {value!r}; buttons: {[b.get('value') for b in self.buttons()]}"
         return found[0]
+
+
+def rich_text_shown(block: dict[str, Any]) -> str:
+    """A rich_text block as Slack shows it (a mention as its ``<@U…>`` token)."""
+    runs = [e for section in block.get("elements", []) for e in section.get("elements", [])]
+    return "".join(e.get("text", "") if e.get("type") == "text" else f"<@{e.get('user_id')}>"
+                   if e.get("type") == "user" else "" for e in runs)
 
 
 def unescape(text: str) -> str:
@@ -123,6 +133,7 @@ class Hosted:
 class FakeSlack:
     def __init__(self) -> None:
         self._lock = threading.Condition()
+        self._views = 0  # never reset: view ids (and hashes) are unique, as Slack's are
         self.reset()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self.server.daemon_threads = True
@@ -146,7 +157,6 @@ class FakeSlack:
             self.refused: list[tuple[str, Refusal]] = []
             self.modals: list[dict[str, Any]] = []
             self._ts = 0
-            self._views = 0
 
     def fail(self, method: str, *, status: int = 429, times: int = 1, retry_after: int = 0,
              error: str | None = None) -> None:
@@ -196,6 +206,11 @@ class FakeSlack:
         with self._lock:
             return [m for m in self.messages if m.channel == channel
                     and (thread_ts is None or m.thread_ts == thread_ts)]
+
+    def modal(self, view_id: str) -> dict[str, Any]:
+        """A modal as last opened or updated."""
+        with self._lock:
+            return next(v for v in self.modals if v["id"] == view_id)
 
     def uploaded(self, channel: str | None = None) -> list[Upload]:
         with self._lock:
@@ -273,10 +288,21 @@ class FakeSlack:
                 self.views[user] = {**_json(p["view"]), "id": view_id, "hash": f"{self._views}.{view_id}"}
                 return {"ok": True, "view": self.views[user]}
             if method in ("views.open", "views.push"):
+                if not p.get("trigger_id"):
+                    return {"ok": False, "error": "invalid_trigger_id"}
                 self._views += 1
                 view = {**_json(p["view"]), "id": f"VM{self._views:06d}", "hash": f"{self._views}.m"}
                 self.modals.append(view)
                 return {"ok": True, "view": view}
+            if method == "views.update":
+                found = next((n for n, v in enumerate(self.modals) if v["id"] == p.get("view_id")), None)
+                if found is None:
+                    return {"ok": False, "error": "not_found"}
+                if p.get("hash") and p["hash"] != self.modals[found]["hash"]:
+                    return {"ok": False, "error": "hash_conflict"}
+                self._views += 1
+                self.modals[found] = {**_json(p["view"]), "id": p["view_id"], "hash": f"{self._views}.m"}
+                return {"ok": True, "view": self.modals[found]}
             if method == "files.info":
                 hosted = self.files.get(str(p.get("file", "")))
                 if hosted is None:

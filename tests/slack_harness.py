@@ -173,9 +173,10 @@ class Endpoint:
     def interact(self, payload: dict[str, Any]) -> Response:
         return self.post("payload=" + quote(json.dumps(payload)), "application/x-www-form-urlencoded")
 
-    def click(self, user: str, message: Message, value: str) -> Response:
-        """Click the button with this value on a message the app posted."""
-        button = message.button(value)
+    def click(self, user: str, message: Message, value: str, *, action_id: str | None = None) -> Response:
+        """Click the button with this value (and action_id, when given) on a message the app
+        posted."""
+        button = message.button(value, action_id=action_id)
         thread = {"thread_ts": message.thread_ts} if message.thread_ts else {}
         return self.interact({
             "type": "block_actions", "team": {"id": TEAM, "domain": "fake"},
@@ -190,6 +191,31 @@ class Endpoint:
             "actions": [{"type": "button", "action_id": button["action_id"], "block_id": "b",
                          "text": button["text"], "value": button["value"], "action_ts": self.ts()}],
         })
+
+    def view_payload(self, kind: str, user: str, view: dict[str, Any], values: dict[str, str] | None,
+                     **extra: Any) -> dict[str, Any]:
+        """A payload about a modal as Slack sends it: the view with its state — each input
+        holding its initial value, unless ``values`` (by field: ``row_<field>`` blocks) says
+        otherwise."""
+        shown = {**view, "state": {"values": view_state(view, values or {})}}
+        return {"type": kind, "team": {"id": TEAM, "domain": "fake"}, "user": {"id": user, "team_id": TEAM},
+                "api_app_id": "A0DECLBOT", "token": "legacy", "trigger_id": unique("trig."),
+                "view": shown, **extra}
+
+    def submit_view(self, user: str, view: dict[str, Any], values: dict[str, str] | None = None) -> Response:
+        """Press a modal's submit button (Slack's view_submission)."""
+        return self.interact(self.view_payload("view_submission", user, view, values, response_urls=[]))
+
+    def choose_in_view(self, user: str, view: dict[str, Any], key: str, value: str,
+                       values: dict[str, str] | None = None) -> Response:
+        """Choose an option of a select (``dispatch_action``) in a modal (block_actions)."""
+        block = next(b for b in view["blocks"] if b.get("block_id") == f"row_{key}")
+        element = block["element"]
+        return self.interact(self.view_payload(
+            "block_actions", user, view, {**(values or {}), key: value},
+            container={"type": "view", "view_id": view["id"]},
+            actions=[{"type": element["type"], "action_id": element["action_id"], "block_id": block["block_id"],
+                      "selected_option": option_of(element, value), "action_ts": self.ts()}]))
 
     def home_click(self, user: str, action_id: str, value: str) -> dict[str, Any]:
         """The payload of a click on the person's Home tab as last published (its view id and
@@ -233,6 +259,42 @@ class Endpoint:
             lambda: (lambda ms: ms if len(ms) >= count else None)(self.fake.in_place(channel, thread_ts)),
             timeout, what=f"{count} messages in {channel}",
         )
+
+
+def option_of(element: dict[str, Any], value: str) -> dict[str, Any] | None:
+    options = element.get("options") or [o for g in element.get("option_groups") or [] for o in g["options"]]
+    found = [o for o in options if o["value"] == value]
+    assert found or not value, f"no option {value!r} in {element.get('action_id')}"
+    return found[0] if found else None
+
+
+def view_state(view: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
+    """``view.state.values`` of a modal: each input's initial value, or the one given by field."""
+    state: dict[str, Any] = {}
+    for block in view.get("blocks", []):
+        if block.get("type") != "input":
+            continue
+        element, key = block["element"], block["block_id"].removeprefix("row_")
+        if element["type"] == "plain_text_input":
+            value = values.get(key, element.get("initial_value"))
+            state[block["block_id"]] = {element["action_id"]: {"type": "plain_text_input", "value": value or None}}
+        else:
+            initial = (element.get("initial_option") or {}).get("value", "")
+            state[block["block_id"]] = {element["action_id"]: {
+                "type": element["type"], "selected_option": option_of(element, values.get(key, initial))}}
+    return state
+
+
+def modal_errors(response: Response, view: dict[str, Any]) -> dict[str, str]:
+    """The errors a view_submission's answer shows on the modal's inputs (as Slack takes them:
+    each on an input block of that view)."""
+    assert response.status == 200, response
+    answer = json.loads(response.body or "{}")
+    assert answer.get("response_action") == "errors", answer
+    inputs = {b["block_id"] for b in view["blocks"] if b.get("type") == "input"}
+    errors = answer["errors"]
+    assert errors and set(errors) <= inputs and all(isinstance(v, str) and v for v in errors.values()), errors
+    return {k.removeprefix("row_"): v for k, v in errors.items()}
 
 
 @dataclass

@@ -57,6 +57,8 @@ VIEW_CALLBACK_ID = 255  # [vw]
 VIEW_EXTERNAL_ID = 255  # [vw]
 
 TEXT_TYPES = ("plain_text", "mrkdwn")
+RICH_TEXT_PARTS = ("rich_text_section", "rich_text_list", "rich_text_quote", "rich_text_preformatted")
+RICH_TEXT_RUNS = ("text", "user", "usergroup", "channel", "emoji", "link", "broadcast", "date", "color")
 BLOCK_TYPES = ("actions", "context", "divider", "header", "image", "input", "section", "markdown",
                "rich_text", "file", "video")
 INTERACTIVE = ("button", "static_select", "multi_static_select", "external_select", "users_select",
@@ -223,8 +225,31 @@ class _Checker:
             if "hint" in block:
                 self.text_object(block["hint"], f"{pointer}/hint", limit=INPUT_HINT, plain_only=True)
             self.element(block.get("element"), f"{pointer}/element", action_ids)
+        elif kind == "rich_text":
+            self.rich_text(block, pointer)
         elif kind == "markdown":
             self.max_len(block.get("text"), MARKDOWN_BLOCK_TEXT, f"{pointer}/text")
+
+    def rich_text(self, block: dict[str, Any], pointer: str) -> None:
+        """[bk] rich_text: sections (lists, quotes, preformatted) of runs; a text run carries
+        some text, a user run a user id."""
+        sections = block.get("elements")
+        if not isinstance(sections, list) or not sections:
+            self.fail(f"{pointer}/elements", "must provide at least 1 item")
+            return
+        for n, part in enumerate(sections):
+            where = f"{pointer}/elements/{n}"
+            if not isinstance(part, dict) or part.get("type") not in RICH_TEXT_PARTS:
+                self.fail(where, "must be a rich text section, list, quote or preformatted")
+                continue
+            for m, run in enumerate(part.get("elements") or []):
+                kind = run.get("type") if isinstance(run, dict) else None
+                if kind not in RICH_TEXT_RUNS:
+                    self.fail(f"{where}/elements/{m}", "unsupported rich text element")
+                elif kind == "text" and not (isinstance(run.get("text"), str) and run["text"]):
+                    self.fail(f"{where}/elements/{m}/text", "must be more than 0 characters")
+                elif kind == "user" and not (isinstance(run.get("user_id"), str) and run["user_id"]):
+                    self.fail(f"{where}/elements/{m}/user_id", "must be a user id")
 
     def blocks(self, blocks: Any, pointer: str, limit: int, *, in_view: bool) -> None:
         if not isinstance(blocks, list):
@@ -271,8 +296,8 @@ def text_in_blocks(blocks: Any) -> int:
     while stack:
         value = stack.pop()
         if isinstance(value, dict):
-            if value.get("type") in TEXT_TYPES and isinstance(value.get("text"), str):
-                total += units(value["text"])
+            if value.get("type") in (*TEXT_TYPES, "text") and isinstance(value.get("text"), str):
+                total += units(value["text"])  # a rich_text's text runs count too
             else:
                 stack.extend(value.values())
         elif isinstance(value, list):

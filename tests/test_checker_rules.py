@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from form_model.checker import check
-from form_model.findings import Severity
-from form_model.models import Form, Task, TaskItem
+from form_model.findings import Section, Severity
+from form_model.models import Form, NoteKind, ReaderNote, Task, TaskItem
 from tests.forms import clean_form, ind
 
 
@@ -63,6 +63,13 @@ def _set(**changes: object) -> Callable[[Form], None]:
     def mutate(f: Form) -> None:
         for k, v in changes.items():
             setattr(f, k, v)
+    return mutate
+
+
+def _note(kind: NoteKind, **fields: object) -> Callable[[Form], None]:
+    def mutate(f: Form) -> None:
+        where: dict[str, object] = {"sheet": "申报表", "row": 40, "col": 7}
+        f.reader_notes = [*f.reader_notes, ReaderNote(kind=kind, **{**where, **fields})]  # type: ignore[arg-type]
     return mutate
 
 
@@ -146,6 +153,18 @@ CASES: list[tuple[str, Severity, Callable[[Form], None]]] = [
     ("C03", Severity.WARNING, lambda f: setattr(f.tasks[0].items[0], "goal", "完成干部培训班30次。")),
     ("C04", Severity.WARNING, lambda f: (
         _both(0, "按计划完成")(f), _both(1, "好")(f), _both(2, "年底前")(f))),
+    ("S17", Severity.WARNING, _add(ind("产出指标", "成本指标", "人均培训费用", "≤0.3万元"))),
+    ("L04", Severity.WARNING, _set(department="广州市" + "示例" * 60 + "局")),
+    ("I01", Severity.WARNING, _note(NoteKind.UNPLACED, text="备注：已核对", section=Section.INDICATORS)),
+    ("I02", Severity.INFO, _note(NoteKind.OTHER_SHEET, sheet="说明", row=None, col=None,
+                                 text="申报表", size=4)),
+    ("I02", Severity.WARNING, _note(NoteKind.OTHER_FORM_SHEET, sheet="2024年", row=None, col=None,
+                                    text="申报表", value="部门整体预算绩效目标申报表", size=80)),
+    ("I03", Severity.INFO, _note(NoteKind.CONVERTED, text="45777", value="2025年4月30日",
+                                 path="indicators[2].annual_value", section=Section.INDICATORS)),
+    ("I04", Severity.INFO, _note(NoteKind.FOOTER, text="填表人：张三", section=Section.INDICATORS)),
+    ("I05", Severity.WARNING, _note(NoteKind.UNREADABLE, text="约120人", path="basic_info.fiscal_staff",
+                                    section=Section.BASIC_INFO)),
 ]
 
 
@@ -167,8 +186,9 @@ def test_rule_trips(code: str, severity: Severity, mutate: Callable[[Form], None
 
 def test_every_rule_in_the_catalogue_is_tested() -> None:
     from form_model.checker import rules
+    from tests.test_carry_forward import COMPARISON_RULES  # they need last year's form
 
-    tested = {c[0] for c in CASES} | {"S16"}
+    tested = {c[0] for c in CASES} | {"S16"} | COMPARISON_RULES
     assert {r.code for r in rules()} <= tested
 
 

@@ -192,3 +192,25 @@ def test_chat_numbers_pick_offered_choices(tmp_path: Path) -> None:
     assert "  3) 任务填完了" in proc.stdout
     tail = proc.stdout.rstrip().split("\n\n")[-1]
     assert tail.startswith("【其他需完成的任务（可选填）】") and tail.endswith("1) 跳过")
+
+
+def test_check_and_export_import_only_what_they_use(tmp_path: Path) -> None:
+    """A file check loads no database, Slack, web framework or matcher (python -X importtime
+    shows the rest; bench/bench_cli.py measures the processes)."""
+    path = tmp_path / "form.xlsx"
+    path.write_bytes(write_form(clean_form()))
+    code = (
+        "import sys\n"
+        "from app import main\n"
+        f"main(['check', {str(path)!r}])\n"
+        f"main(['export', {str(path)!r}, '-o', {str(tmp_path / 'out.xlsx')!r}])\n"
+        "heavy = ('sqlalchemy', 'psycopg', 'slack_bolt', 'slack_sdk', 'flask', 'gunicorn',\n"
+        "         'rapidfuzz', 'pypinyin', 'form_model.matching', 'form_model.library', 'bot',\n"
+        "         'handlers')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy or m in heavy))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "[]"
+    assert (tmp_path / "out.xlsx").is_file()

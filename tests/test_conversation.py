@@ -177,6 +177,27 @@ def test_labels_in_either_language_with_any_colon_and_separator(chat: Chat, mess
     assert (chat.form().department, chat.form().year) == ("市文化局", 2026)
 
 
+@pytest.mark.parametrize("rest", ["其余都是0", "其他均为0", "剩下的填0万元", "the rest 0"])
+def test_the_rest_is_zero_fills_only_the_amounts_still_empty(chat: Chat, rest: str) -> None:
+    chat.say("部门名称：广州市民政局；预算年度：2027")
+    chat.say("基本支出 5200万，项目支出 1.2亿，财政拨款 17000，其他资金 200")
+    chat.say(f"专项 8000，{rest}")
+    b = chat.form().budget
+    assert (b.basic_expenditure, b.project_expenditure, b.fiscal_appropriation) == (5200, 12000, 17000)
+    assert b.special_fiscal_funds == 8000 and b.other_funds == 200  # given: never overwritten
+    assert b.other_development_expenditure == b.city_level_funds == b.transfer_payment_funds == 0
+    assert "市本级使用资金 = 0.00" in chat.text and "【总体绩效目标】" in chat.text
+    chat.say("其余为0")  # nothing left empty: said, and nothing changed
+    assert "金额都已填写，未改动" in chat.text and chat.form().budget == b
+
+
+@pytest.mark.parametrize("typed", ["其余都是0.5", "其他都是100"])
+def test_the_rest_is_only_zero(chat: Chat, typed: str) -> None:
+    chat.say("部门名称：广州市民政局；预算年度：2027")
+    chat.say(typed)
+    assert "未记录" in chat.text and chat.form().budget.basic_expenditure is None
+
+
 def test_a_labelled_task_lands_as_a_task_not_as_its_content(chat: Chat) -> None:
     to_indicators(chat)
     chat.say("任务：推动文化惠民；主要实施内容：举办公益演出；资金：120；目标：全年演出100场")
@@ -626,6 +647,19 @@ def test_language_english(chat: Chat, engine: Engine) -> None:
     assert "你好" in other.text
 
 
+@pytest.mark.parametrize("typed, reply", [
+    ("英文", "Language set to English"), ("切换到英文", "Language set to English"),
+    ("switch to English", "Language set to English"), ("请用英文回复", "Language set to English"),
+])
+def test_language_asked_for_in_words(chat: Chat, typed: str, reply: str) -> None:
+    chat.say("广州市协作办公室")
+    chat.say(typed)
+    assert reply in chat.text and "Budget year" in chat.text  # the same question, in English
+    assert chat.form().department == "广州市协作办公室"
+    chat.say("切换到中文")
+    assert "已切换为中文" in chat.text
+
+
 def test_a_button_of_an_answered_question_does_nothing(chat: Chat) -> None:
     to_indicators(chat)
     old = chat.offered("ind.name:skip")
@@ -847,3 +881,29 @@ def test_shared_thread_answers_at_the_same_moment_are_applied_in_message_order(
         with engines[0].store.turn("thread:C1:9.0", "place:thread:C1:9.0") as t:
             last_two = [(h.actor, h.new) for h in t.active().history(2)][::-1]
         assert last_two == [("UA", f"{a}.00"), ("UB", f"{b}.00")]
+
+
+# --- the Guangdong template: 基本信息 and one 指标值 ------------------------------------------
+
+def test_a_guangdong_draft_asks_basic_info_and_one_value(chat: Chat) -> None:
+    from tests.template_shapes import guangdong_workbook
+
+    chat.upload("广东.xlsx", guangdong_workbook())
+    assert "已读取文件" in chat.text
+    chat.say("修改 财政供养人员数")
+    assert "【财政供养人员数】" in chat.text and "基本信息" in chat.text
+    chat.say("一百二十")  # not a whole number as written
+    assert "不是人数或个数" in chat.text
+    chat.say("120人")
+    assert chat.form().basic_info.fiscal_staff == 120
+    chat.say("修改 质量指标")
+    chat.click("ind.more:another")
+    chat.say("职业技能鉴定一次通过率")
+    assert "【绩效指标 › 产出指标 › 质量指标，第 2 项 › 指标值】" in chat.text  # no 实施周期 asked
+    assert "实施周期" not in chat.text and "同上" not in chat.text  # nor spoken of
+    chat.say("同上")  # nothing to repeat in a one-value form
+    assert "没有可沿用的上一项，未记录" in chat.text and "指标值】" in chat.text
+    chat.say("≥95%")
+    ind = next(i for i in chat.form().indicators if i.name == "职业技能鉴定一次通过率")
+    assert (ind.period_value, ind.annual_value) == ("", "≥95%")
+    assert "【绩效指标 › 产出指标 › 质量指标】" in chat.text  # on to "more?": no period value asked

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from form_model.importers import FormReadError, load_bytes, load_form
 from form_model.importers.errors import MESSAGES
+from form_model.importers.gate_limits import LIMITS
 from tests import builders as b
 from tests.builders import SEED_FORM, form_workbook, sheet_workbook
 
@@ -61,17 +62,23 @@ CASES: dict[str, tuple[Callable[[], bytes], str, str]] = {
     "encrypted-zip-entries": (b.encrypted_entry_workbook, "申报表.xlsx", ENCRYPTED),
     "zip-bomb-declared-11-MiB": (b.zip_bomb_workbook, "申报表.xlsx", ZIP_BOMB),
     "zip-bomb-ratio-2-MiB": (lambda: b.zip_bomb_workbook(2), "申报表.xlsx", ZIP_BOMB),
-    "too-many-cells": (b.many_cells_workbook, "申报表.xlsx", "工作表过大：单元格超过 20000 个，申报表不会这么大"),
+    "too-many-cells": (
+        lambda: b.many_cells_workbook(rows=LIMITS.max_cells // 50 + 1),
+        "申报表.xlsx", f"工作表过大：单元格超过 {LIMITS.max_cells} 个，申报表不会这么大",
+    ),
     "too-many-rows": (
-        lambda: b.many_cells_workbook(rows=2001, cols=1), "申报表.xlsx", "工作表过大：超过 2000 行，申报表不会这么大"
+        lambda: b.many_cells_workbook(rows=LIMITS.max_row - 1, cols=1), "申报表.xlsx",
+        f"工作表过大：超过 {LIMITS.max_row} 行，申报表不会这么大",
     ),
     "billion-laughs-in-sharedStrings": (b.billion_laughs_workbook, "申报表.xlsx", DOCTYPE),
     "xxe-entity-in-sharedStrings": (lambda: b.billion_laughs_workbook(external=True), "申报表.xlsx", DOCTYPE),
     "cell-at-XFD1048576": (
-        b.far_cell_workbook, "申报表.xlsx", "工作表过大：单元格 XFD1048576 超出前 2000 行、50 列，申报表不会这么大"
+        b.far_cell_workbook, "申报表.xlsx",
+        f"工作表过大：单元格 XFD1048576 超出前 {LIMITS.max_row} 行、50 列，申报表不会这么大",
     ),
     "comment-at-XFD1048576": (
-        b.far_comment_workbook, "申报表.xlsx", "工作表过大：单元格 XFD1048576 超出前 2000 行、50 列，申报表不会这么大"
+        b.far_comment_workbook, "申报表.xlsx",
+        f"工作表过大：单元格 XFD1048576 超出前 {LIMITS.max_row} 行、50 列，申报表不会这么大",
     ),
     "300001-elements-in-styles": (
         b.elements_bomb_workbook, "申报表.xlsx", "工作簿结构过于复杂（xl/styles.xml），出于安全原因拒绝读取"

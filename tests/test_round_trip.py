@@ -10,7 +10,16 @@ from hypothesis import strategies as st
 from form_model.exporter import write_form
 from form_model.framework import framework
 from form_model.importers import read_xlsx
-from form_model.models import BUDGET_FIELDS, Budget, Form, Indicator, Task, TaskItem
+from form_model.models import (
+    BUDGET_FIELDS,
+    BasicInfo,
+    Budget,
+    Form,
+    Indicator,
+    Task,
+    TaskItem,
+    Template,
+)
 
 # Characters that appear in no label of the form, so generated text cannot pose as one.
 POOL = "甲乙丙丁戊己庚辛壬癸山川河湖海林木花草鸟鱼虫云雨雪风东南西北abcXYZ0123456789，。；、（）=+-@# "
@@ -56,12 +65,20 @@ def indicators(draw: st.DrawFn) -> list[Indicator]:
     return out
 
 
+counts = st.one_of(st.none(), st.integers(0, 10_000_000))
+
+
 @st.composite
 def forms(draw: st.DrawFn) -> Form:
+    """Forms of both templates, never empty (an empty form reads back as an error)."""
     budget = Budget(**{f.attr: draw(money) for f in BUDGET_FIELDS})
+    template = draw(st.sampled_from(Template))
+    basic = BasicInfo(fiscal_staff=draw(counts), subordinate_units=draw(counts))
     return Form(
-        department=draw(text(0, 30)),
+        department=draw(non_empty(30)),
         year=draw(st.one_of(st.none(), st.integers(2000, 2100))),
+        template=template,
+        basic_info=basic if template == Template.GUANGDONG or draw(st.booleans()) else BasicInfo(),
         budget=budget,
         overall_goal=draw(text(0, 300)),
         tasks=draw(tasks()),
@@ -77,7 +94,7 @@ def test_export_then_import_is_equal(form: Form) -> None:
 
 
 def test_formula_looking_text_survives_as_text() -> None:
-    form = Form(department="=HYPERLINK(\"http://evil.example\",\"点我\")", overall_goal="+1+2",
+    form = Form(template=Template.GUANGZHOU, department="=HYPERLINK(\"http://evil.example\",\"点我\")", overall_goal="+1+2",
                 other_tasks="@SUM(A1:A9)",
                 tasks=[Task(name="-3", items=[TaskItem(content="=1+1", goal="#N/A")])])
     assert read_xlsx(write_form(form)) == form

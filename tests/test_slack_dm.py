@@ -34,6 +34,14 @@ def twin(tmp_path: Path) -> Iterator[Twin]:
     t.close()
 
 
+def slack_buttons(value: str) -> list[str]:
+    """The buttons Slack shows for a choice (row ids left out): a finding's 「去修改」 that names
+    a row field is followed by one that opens the row's modal."""
+    if re.fullmatch(r"goto:(task|item|indicator):\d+(\.\w+)?", value):
+        return [rows(value), rows("form:" + value.removeprefix("goto:"))]
+    return [rows(value)]
+
+
 def rows(value: str) -> str:
     """A choice's value with row ids left out (the twin's database numbers rows its own way)."""
     return re.sub(r"\b(task|item|indicator):\d+", r"\1:#", value)
@@ -55,7 +63,7 @@ class DM:
         wanted = [r.text.strip() for r in replies]  # a workbook's reply follows the upload
         assert shown == wanted
         offered = [rows(b["value"]) for m in self.last for b in m.buttons()]
-        assert offered == [rows(c.value) for r in replies for c in r.choices]
+        assert offered == [v for r in replies for c in r.choices for v in slack_buttons(c.value)]
         return self.last
 
     def say(self, text: str, *, twin_text: str | None = None) -> list[Message]:
@@ -168,3 +176,39 @@ def _attachment(name: str, data: bytes):  # type: ignore[no-untyped-def]
     from bot.types import Attachment
 
     return Attachment(name, data)
+
+
+def test_last_years_workbook_carried_forward_in_a_dm(served: Endpoint, slack: FakeSlack, twin: Twin,
+                                                     seed_form: Form) -> None:
+    """Attach last year's → carry it forward → confirm the amounts → change two indicator values
+    and drop one task → 表格完整吗？ (with the comparison) → 导出: the workbook holds exactly
+    the expected form."""
+    from tests.test_carry_forward import expected_this_year
+
+    last = seed_form.model_copy(deep=True)
+    last.year = 2025
+    last.overall_goal = "2025年：" + last.overall_goal
+    dm = DM(served, twin, new_user())
+    data = write_form(last)
+    shared = slack.host_file("2025年申报表.xlsx", data)
+    dm._expect(twin.turn(dm.user, file=_attachment("2025年申报表.xlsx", data)),
+               lambda: served.dm(dm.user, "", files=[shared]))
+    assert any(b["text"]["text"] == "以此为基础起草 2026 年" for m in dm.last for b in m.buttons())
+    dm.click("carry:start:2026")
+    assert "已以上年表格" in dm.text and "上年 4,381.54 万元" in dm.text
+    dm.click("carry:years:2025>2026")
+    dm.click("carry:section")  # the eight amounts as last year
+    dm.say("保留")
+    dm.click("carry:drop")  # 开展省内帮扶工作
+    dm.say("同上")
+    dm.say("≥12次")
+    dm.say("广州对口帮扶省内镇数量：≥70个")
+    assert "低于上年" in dm.text
+    dm.click("carry:all")
+    dm.click("carry:none")
+    dm.say("表格完整吗？")
+    assert "[Y01 警告]" in dm.text and "Y06" not in dm.text
+    dm.say("导出")
+    upload = slack.wait(lambda: slack.uploaded(dm.channel), what="the workbook")[0]
+    assert upload.filename == "部门整体预算绩效目标申报表-广州市协作办公室-2026年.xlsx"
+    assert read_xlsx(upload.data) == expected_this_year(last)

@@ -7,8 +7,8 @@ from __future__ import annotations
 import time
 
 from form_model.exporter import write_form
-from form_model.importers import read_text
-from tests.fake_slack import BOT_TOKEN, FakeSlack
+from form_model.importers import read_text, read_xlsx
+from tests.fake_slack import BOT_TOKEN, FakeSlack, Message
 from tests.slack_harness import Endpoint, dm_of, new_user, unique
 
 
@@ -59,3 +59,69 @@ def test_when_files_info_fails_the_person_is_told(served: Endpoint, slack: FakeS
     [told] = served.exchange(dm, 1, lambda: served.dm(user, "", files=[shared]))
     assert told.shown() == f"无法从 Slack 取得文件「{shared['id']}」的下载信息（file_not_found），请稍后再上传一次。"
     assert slack.files[shared["id"]].fetches == []
+
+
+def start_thread(served: Endpoint, channel: str, alice: str, bob: str) -> str:
+    """Alice @mentions the app in a channel; Bob gives the department in the thread."""
+    root = served.ts()
+    served.exchange(channel, 2, lambda: served.mention(alice, channel, "帮我们填表", ts=root)[1], thread_ts=root)
+    served.exchange(channel, 1, lambda: served.event(
+        served.channel_message(bob, channel, "广州市协作办公室", thread_ts=root)[1]), thread_ts=root)
+    return root
+
+
+def command_note(slack: FakeSlack, count: int) -> dict[str, str]:
+    return slack.wait(lambda: slack.responses[count - 1] if len(slack.responses) >= count else None,
+                      what=f"note {count}")
+
+
+def test_declbot_reaches_the_thread_drafts_listed_apart(served: Endpoint, slack: FakeSlack) -> None:
+    channel, alice, bob, carol = unique("C"), new_user(), new_user(), new_user()
+    root = start_thread(served, channel, alice, bob)
+    in_thread = len(slack.in_place(channel))
+
+    # /declbot drafts: Alice's own drafts (in the DM), then the thread's draft, apart.
+    dm = dm_of(alice)
+    own, listing = served.exchange(dm, 3, lambda: served.command(alice, "drafts"))[1:]
+    assert own.shown().startswith("你的草稿：\n1. 未命名草稿")
+    shown = listing.shown()
+    assert shown.startswith("你参与过的讨论串里还有 1 份共享草稿")
+    assert "广州市协作办公室" in shown and f"<#{channel}> 中" in shown and "开始的讨论串" in shown
+    assert "广州市协作办公室" not in own.shown()  # the thread's draft is not among her own
+    check, export = listing.buttons()
+    assert (check["text"]["text"], export["text"]["text"]) == ("检查", "导出表格")
+    draft_id = check["value"]
+    assert export["value"] == draft_id and check["action_id"] == "declbot_shared_check"
+    command_note(slack, 1)
+
+    # Checked from the DM: the report arrives there, without "go and fix" buttons (they
+    # belong to the thread's conversation); the thread hears nothing.
+    heading, report = served.exchange(dm, 2, lambda: served.click(alice, listing, draft_id))
+    assert heading.shown() == "讨论串的共享草稿「广州市协作办公室」："
+    assert report.shown().startswith("表格尚不完整：") and report.buttons() == []
+    exported = served.exchange(dm, 2, lambda: served.click(alice, listing, draft_id,
+                                                           action_id="declbot_shared_export"))
+    assert exported[0].shown() == "讨论串的共享草稿「广州市协作办公室」："
+    upload = slack.wait(lambda: slack.uploaded(dm), what="the workbook")[0]
+    assert read_xlsx(upload.data).department == "广州市协作办公室"
+    assert len(slack.in_place(channel)) == in_thread
+
+    # /declbot check: Alice's own draft is checked, and the thread's is offered to check too.
+    before = len(slack.in_place(dm))
+    assert served.command(alice, "check").status == 200
+    listed = slack.wait(lambda: [m for m in slack.in_place(dm)[before:] if m.shown().startswith("你参与过的讨论串")],
+                        what="the thread drafts after the check")[0]
+    assert [b["action_id"] for b in listed.buttons()] == ["declbot_shared_check"]
+
+    # Carol never took part in the thread: nothing is listed for her, and a forged click on
+    # Alice's listing is refused.
+    carol_dm = dm_of(carol)
+    served.exchange(carol_dm, 2, lambda: served.command(carol, "drafts"))
+    time.sleep(0.3)
+    assert not any(m.shown().startswith("你参与过的讨论串") for m in slack.in_place(carol_dm))
+    forged = Message(carol_dm, listing.ts, listing.text, listing.blocks)
+    [refused] = served.exchange(carol_dm, 1, lambda: served.click(carol, forged, draft_id,
+                                                                  action_id="declbot_shared_export"))
+    assert "这份草稿不属于你" in refused.shown() and slack.uploaded(carol_dm) == []
+    assert all(m.thread_ts == root for m in slack.in_place(channel))
+

@@ -85,3 +85,31 @@ def test_a_workbook_shared_in_a_thread_is_checked_and_exported_there(served: End
     assert (upload.channel, upload.thread_ts) == (channel, root)
     assert read_xlsx(upload.data) == read_text(seed_text)
     assert len(slack.files[shared["id"]].fetches) == 1
+
+
+def test_drafts_and_lang_in_a_thread_say_what_they_concern(served: Endpoint, slack: FakeSlack) -> None:
+    channel, alice, bob = unique("C"), new_user(), new_user()
+    root = served.ts()
+    served.exchange(channel, 2, lambda: served.mention(alice, channel, "你好", ts=root)[1], thread_ts=root)
+
+    def say(user: str, text: str) -> str:
+        return served.exchange(channel, 1, lambda: served.event(
+            served.channel_message(user, channel, text, thread_ts=root)[1]), thread_ts=root)[0].shown()
+
+    say(bob, "广州市协作办公室")
+    # 「草稿」 in a thread lists the thread's shared drafts, and says so (not Bob's own).
+    listed = say(bob, "草稿")
+    assert listed.startswith("此讨论串的共享草稿（讨论串里每个人都可以编辑）：\n1. 广州市协作办公室")
+    assert "你的草稿" not in listed
+
+    # 「lang en」 in a thread changes Bob's language only, and says so, mentioning him.
+    changed = say(bob, "lang en")
+    assert changed.startswith(f"Your language (<@{bob}>) is now English; the others in this thread "
+                              "keep theirs, and the draft itself is unchanged.")
+    told = slack.in_place(channel, root)[-1]
+    runs = [e for b in told.blocks if b["type"] == "rich_text" for s in b["elements"] for e in s["elements"]]
+    assert {"type": "user", "user_id": bob} in runs  # a real mention, not the raw token as text
+    assert changed.endswith("【预算年度】\nBudget year (optional)?\ne.g. 2026. Say 'skip' to leave it empty.")
+    assert say(bob, "status").startswith("Progress (")
+    assert say(alice, "进度").startswith("填写进度（广州市协作办公室）")
+    assert say(bob, "草稿").startswith("This thread's shared drafts (everyone in the thread may edit them):")

@@ -1,6 +1,7 @@
 """Storage of drafts, conversation positions and change history (see :mod:`bot.store.store`)."""
 
-from bot.store.draft import Change, ChangeSet, Draft, DraftChanged, HistoryEntry, InvalidChange
+from bot.store.draft import Change, ChangeSet, Draft, HistoryEntry, InvalidChange
+from bot.store.ending import DraftChanged
 from bot.store.paths import INDICATOR, ITEM, TASK, PositionMap, RowPath, parse_row_path, row_path
 from bot.store.rows import PairInfo, Row
 from bot.store.store import (

@@ -16,8 +16,9 @@ from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import to_jsonable_python
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
+from bot.store.ending import DRAFT, DRAFT_HEADER, HISTORY, Write
 from bot.store.paths import INDICATOR, ITEM, TASK, WHOLE_FORM, PositionMap, parse_row_path
 from bot.store.rows import DraftRows, PairInfo, Row, dumps, header_of
 from bot.store.schema import drafts, history
@@ -28,10 +29,6 @@ ROW_MODELS: dict[str, type[Task] | type[TaskItem] | type[Indicator]] = {
 }
 #: Header fields validated as part of the form (everything except the two tables).
 _EMPTY_TABLES = {"tasks": [], "indicators": []}
-
-
-class DraftChanged(Exception):
-    """Another conversation changed this draft during the turn: the turn is run again."""
 
 
 class InvalidChange(ValueError):
@@ -266,6 +263,12 @@ class Draft:
         self.header = header_of(checked)
         self.header_dirty = True
 
+    def set_base(self, base: dict[str, Any] | None) -> None:
+        """Keep (or forget) last year's form beside this draft: shown and compared, never edited."""
+        self.conn.execute(update(drafts).where(drafts.c.id == self.id)
+                          .values(base_json=dumps(base) if base is not None else None))
+        self.base = base
+
     # ---- history -------------------------------------------------------------------------
 
     def history(self, limit: int = 20) -> list[HistoryEntry]:
@@ -313,32 +316,29 @@ class Draft:
 
     # ---- end of turn ---------------------------------------------------------------------
 
-    def flush(self, actor: str, turn_id: str, now: datetime) -> bool:
-        """Write this turn's history and bump the version; False when nothing changed."""
+    def end_writes(self, actor: str, turn_id: str, now: datetime) -> list[Write]:
+        """What ends this turn for the draft (:mod:`bot.store.ending`): its next version —
+        only if nobody changed it since it was read — and its history rows."""
         if not self.changes and not self.header_dirty:
-            return False
-        values: dict[str, Any] = {"updated_at": now, "version": self.version + 1}
-        if self.header_dirty:
-            values["header_json"] = dumps(self.header)
-        result = self.conn.execute(
-            update(drafts).where(drafts.c.id == self.id, drafts.c.version == self.version).values(**values)
-        )
-        if result.rowcount != 1:
-            raise DraftChanged(self.id)
+            return []
+        bump = {"id": self.id, "old": self.version, "new": self.version + 1, "at": now}
+        writes = [Write(DRAFT_HEADER, bump | {"header": dumps(self.header)}) if self.header_dirty
+                  else Write(DRAFT, bump)]
         if self.changes:
-            self.conn.execute(insert(history), [
-                {
-                    "draft_id": self.id, "actor": actor, "at": now, "path": c.path,
-                    "old_json": dumps(c.old), "new_json": dumps(c.new), "turn_id": turn_id,
-                    "undoes": self.undoes, "legacy": 0, "origin": self.origin,
-                }
-                for c in self.changes
-            ])
-        self.version += 1
-        self.updated_at = now
+            writes.append(Write(HISTORY, {}, tuple({
+                "draft_id": self.id, "actor": actor, "at": now, "path": c.path, "old_json": dumps(c.old),
+                "new_json": dumps(c.new), "turn_id": turn_id, "undoes": self.undoes, "legacy": 0,
+                "origin": self.origin,
+            } for c in self.changes)))
+        return writes
+
+    def flushed(self, now: datetime) -> None:
+        """The turn's writes were made: the draft is at its next version."""
+        if self.changes or self.header_dirty:
+            self.version += 1
+            self.updated_at = now
         self.changes = []
         self.header_dirty = False
-        return True
 
 
 def _validated(model: type[Any], data: dict[str, Any], *, exclude_items: bool) -> dict[str, Any]:

@@ -231,8 +231,7 @@ class DraftRows:
             items=[[i.id for i in items.get(t.id, [])] for t in tasks],
             indicators=[i.id for i in indicators],
         )
-        data = dict(header)
-        data["amount_notes"] = _notes_to_positions(header.get("amount_notes") or {}, positions)
+        data = _header_to_positions(header, positions)
         data["tasks"] = [t.data | {"items": [i.data for i in items.get(t.id, [])]} for t in tasks]
         data["indicators"] = [i.data for i in indicators]
         return Form.model_validate(data), positions
@@ -253,22 +252,34 @@ class DraftRows:
             positions.items.append(ids)
         for k, ind in enumerate(data.pop("indicators")):
             positions.indicators.append(self.insert(INDICATOR, ind, ord=(k + 1) * ORD_STEP))
-        data["amount_notes"] = _notes_to_rows(data.get("amount_notes") or {}, positions)
-        return data, positions
+        return _header_to_rows(data, positions), positions
 
 
-def _notes_to_rows(notes: dict[str, str], positions: PositionMap) -> dict[str, str]:
-    """Notes keyed by position paths (as importers write them) keyed by row paths instead."""
-    return {positions.to_row_path(path) or path: text for path, text in notes.items()}
+#: Header fields that name fields of the form by path: dicts keyed by path, lists of paths.
+PATH_KEYED = ("amount_notes", "explanations")
+PATH_LISTS = ("carried",)
 
 
-def _notes_to_positions(notes: dict[str, str], positions: PositionMap) -> dict[str, str]:
-    out = {}
-    for path, text in notes.items():
-        shown = positions.to_position_path(path)
-        if shown is not None:
-            out[shown] = text
-    return out
+def _header_to_rows(header: dict[str, Any], positions: PositionMap) -> dict[str, Any]:
+    """A header whose paths are positions (as the form and importers write them) with row
+    paths instead, so that they keep naming the same field when rows move."""
+    data = dict(header)
+    for key in PATH_KEYED:
+        data[key] = {positions.to_row_path(p) or p: v for p, v in (header.get(key) or {}).items()}
+    for key in PATH_LISTS:
+        data[key] = [positions.to_row_path(p) or p for p in header.get(key) or []]
+    return data
+
+
+def _header_to_positions(header: dict[str, Any], positions: PositionMap) -> dict[str, Any]:
+    """The inverse of :func:`_header_to_rows`; paths of rows that no longer exist are dropped."""
+    data = dict(header)
+    for key in PATH_KEYED:
+        data[key] = {shown: v for p, v in (header.get(key) or {}).items()
+                     if (shown := positions.to_position_path(p)) is not None}
+    for key in PATH_LISTS:
+        data[key] = [shown for p in header.get(key) or [] if (shown := positions.to_position_path(p)) is not None]
+    return data
 
 
 def header_of(form: Form) -> dict[str, Any]:

@@ -49,7 +49,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 
-from bot.store.draft import Draft, DraftChanged
+from bot.store.draft import Draft
+from bot.store.ending import EVENT, JOIN, TICKET, DraftChanged, Write, end_turn
 from bot.store.migrate import migrate
 from bot.store.paths import PositionMap
 from bot.store.rows import DraftRows, dumps, header_of
@@ -309,16 +310,6 @@ _OPEN = (
         .outerjoin(drafts, drafts.c.id == conversations.c.active_draft_id)
     )
     .where(conversations.c.key == bindparam("key"))
-)
-_SAVE_STATE = (
-    update(conversations)
-    .where(conversations.c.key == bindparam("c_key"))
-    .values(
-        state_json=bindparam("state_json"),
-        active_draft_id=bindparam("active"),
-        version=conversations.c.version + 1,
-        updated_at=bindparam("now"),
-    )
 )
 
 
@@ -612,6 +603,8 @@ class Turn:
         self.event_done: bool = row.done_at is not None
         self._active_id: int | None = row.active_draft_id
         self._drafts: dict[int, Draft] = {}
+        #: Writes made with the turn's last statement (bot.store.ending).
+        self._end: list[Write] = []
         if row.d_id is not None:
             self._drafts[row.d_id] = self._draft_from(row, prefix="d_")
 
@@ -725,14 +718,13 @@ class Turn:
 
     # ---- events, tickets, participants
 
-    @_translating
     def complete_event(self, event_id: str) -> None:
-        """Record, as part of this turn, that it applied the event: a later retry is dropped."""
+        """Record, as part of this turn, that it applied the event: a later retry is dropped
+        (written with the turn's last statement)."""
         self._check_open()
         _require_key(event_id, "event_id")
         now = _now()
-        stmt = _dialect(self.conn).insert(processed_events).values(event_id=event_id, at=now, done_at=now)
-        self.conn.execute(stmt.on_conflict_do_update(index_elements=["event_id"], set_={"done_at": now}))
+        self._end.append(Write(EVENT, {"event": event_id, "at": now}))
 
     @_translating
     def claim_event(self, event_id: str) -> bool:
@@ -741,19 +733,18 @@ class Turn:
         _require_key(event_id, "event_id")
         return _insert_ignore(self.conn, processed_events, {"event_id": event_id, "at": _now()}, ["event_id"])
 
-    @_translating
     def drop_ticket(self, order_key: str) -> None:
-        """This turn's message has been applied: it no longer holds back later ones."""
+        """This turn's message has been applied: it no longer holds back later ones (written
+        with the turn's last statement)."""
         self._check_open()
-        _delete_ticket(self.conn, self.conversation_key, order_key)
+        self._end.append(Write(TICKET, {"conversation": self.conversation_key, "order": order_key}))
 
-    @_translating
     def join(self, user: str) -> None:
-        """Record that a person takes part in this (shared) conversation."""
+        """Record that a person takes part in this (shared) conversation (written with the
+        turn's last statement)."""
         self._check_open()
-        _insert_ignore(self.conn, participants, {
-            "owner": self.owner, "user_id": user, "conversation": self.conversation_key, "at": _now(),
-        }, ["owner", "user_id"])
+        self._end.append(Write(JOIN, {"owner": self.owner, "user": user,
+                                      "conversation": self.conversation_key, "at": _now()}))
 
     @_translating
     def participants(self) -> list[str]:
@@ -765,17 +756,21 @@ class Turn:
     # ---- end
 
     def finish(self, actor: str | None = None) -> None:
-        """Write every draft's changes and the state (called when the turn's block exits)."""
+        """Write every draft's version and history, the marks and the state (called when the
+        turn's block exits). On PostgreSQL that is one statement (the writes as CTEs of the
+        state's UPDATE), so a turn's end costs one round trip besides the COMMIT."""
         if not isinstance(self.state, dict):
             raise TypeError("Turn.state must be a dict")
         now = _now()
+        writes: list[Write] = []
         for draft in self._drafts.values():
-            draft.flush(actor or self.actor, self.turn_id, now)
-        self.conn.execute(_SAVE_STATE, {
-            "c_key": self.conversation_key,
-            "state_json": json.dumps(self.state, ensure_ascii=False, separators=(",", ":")),
-            "active": self._active_id, "now": now,
-        })
+            writes += draft.end_writes(actor or self.actor, self.turn_id, now)
+        end_turn(self.conn, writes + self._end, {
+            "state": json.dumps(self.state, ensure_ascii=False, separators=(",", ":")),
+            "active": self._active_id, "at": now,
+        }, self.conversation_key)
+        for draft in self._drafts.values():
+            draft.flushed(now)
 
     #: Who the turn's changes are recorded as (set by the engine: "user:U123").
     actor: str = "system"

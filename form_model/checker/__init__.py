@@ -7,24 +7,30 @@ Each rule is one small function registered with a code, a severity and a title
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
-
-from pydantic import BaseModel
 
 from form_model.checker import (  # noqa: F401  (importing registers the rules)
     rules_budget,
+    rules_compare,
     rules_consistency,
     rules_length,
+    rules_reading,
     rules_structure,
     rules_values,
 )
 from form_model.checker.registry import RULES, Context, Rule
 from form_model.findings import Finding, Section, Severity
-from form_model.models import Form
+from form_model.models import Form, Template
 
 
-class Report(BaseModel):
+@dataclass
+class Report:
+    """The findings of one check, sorted by severity, section and code."""
+
     findings: list[Finding]
+    #: The template the form was read in (and will be exported in).
+    template: Template = Template.GUANGZHOU
 
     @property
     def errors(self) -> list[Finding]:
@@ -50,6 +56,7 @@ class Report(BaseModel):
     def to_dict(self) -> dict[str, Any]:
         return {
             "complete": self.complete,
+            "template": self.template.value,
             "counts": self.counts(),
             "findings": [
                 {
@@ -67,13 +74,15 @@ class Report(BaseModel):
         }
 
 
-def check(form: Form) -> Report:
-    ctx = Context(form)
+def check(form: Form, base: Form | None = None) -> Report:
+    """Every rule over the form; with ``base`` (last year's form) also the comparison with
+    last year (rules Y01–Y05)."""
+    ctx = Context(form, base=base)
     findings: list[Finding] = []
     for r in RULES:
         findings.extend(r.func(ctx))
     findings.sort(key=Finding.sort_key)
-    return Report(findings=findings)
+    return Report(findings=findings, template=form.template)
 
 
 def rules() -> list[Rule]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -22,6 +22,7 @@ INDICATOR_FIELDS = {
     "level1": ("一级指标", "level-1"),
     "level2": ("二级指标", "level-2"),
 }
+SINGLE_VALUE = ("指标值", "value")
 TASK_FIELDS = {
     "name": ("名称", "name"),
     "content": ("主要实施内容", "main content"),
@@ -73,6 +74,8 @@ def rule(code: str, severity: Severity, title: str):
 class Context:
     form: Form
     fw: Framework = field(default_factory=framework)
+    #: Last year's form, when this one was carried forward from it (rules Y01–Y05).
+    base: Form | None = None
 
     @cached_property
     def values(self) -> dict[tuple[int, str], IndicatorValue]:
@@ -115,10 +118,13 @@ class Context:
             Decimal("0.00"),
         )
 
-    def named_indicators(self) -> Iterator[tuple[int, Indicator]]:
-        for i, ind in enumerate(self.form.indicators):
-            if ind.name:
-                yield i, ind
+    def named_indicators(self) -> list[tuple[int, Indicator]]:
+        """(index, indicator) of every indicator with a name (built once per check)."""
+        return self._named
+
+    @cached_property
+    def _named(self) -> list[tuple[int, Indicator]]:
+        return [(i, ind) for i, ind in enumerate(self.form.indicators) if ind.name]
 
 
 def finding(
@@ -153,8 +159,11 @@ def indicator_place(ctx: Context, index: int, attr: str | None = None) -> Place:
     parts_en.append(ind.name or f"row {index + 1}")
     path = f"indicators[{index}]"
     if attr:
-        parts.append(INDICATOR_FIELDS[attr][0])
-        parts_en.append(INDICATOR_FIELDS[attr][1])
+        zh, en = INDICATOR_FIELDS[attr]
+        if attr == "annual_value" and ctx.form.template_info.value_columns == 1:
+            zh, en = SINGLE_VALUE  # a single-value template calls its one column 指标值
+        parts.append(zh)
+        parts_en.append(en)
         path += f".{attr}"
     return Place(Section.INDICATORS, tuple(parts), tuple(parts_en), path)
 

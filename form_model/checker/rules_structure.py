@@ -153,7 +153,7 @@ def s07(ctx: Context) -> Iterator[Finding]:
 
 @rule("S08", S.WARNING, "成本指标 has a 三级")
 def s08(ctx: Context) -> Iterator[Finding]:
-    if not _named(ctx, "成本指标"):
+    if not _named(ctx, "成本指标") and not _named(ctx, "产出指标", "成本指标"):  # else S17 says it
         # The example's ceiling is this form's own total expenditure, never another form's.
         total = ctx.expenditure_total
         ceiling = f"≤{format_amount(total)}万元" if total else "≤部门预算支出合计"
@@ -216,7 +216,8 @@ def s10(ctx: Context) -> Iterator[Finding]:
                 "S10", S.ERROR, indicator_place(ctx, i, "level2"),
                 "该指标没有二级指标。", "The indicator has no level-2 category.",
             )
-        elif fw.get(ind.level1) is not None and not fw.is_canonical_pair(ind.level1, ind.level2):
+        elif fw.get(ind.level1) is not None and not fw.is_canonical_pair(ind.level1, ind.level2) \
+                and fw.legacy_pair(ind.level1, ind.level2) is None:  # the older framework: S17
             parent = fw.parent_of(ind.level2)
             if parent:
                 msg = f"「{ind.level2}」属于{parent}，不应放在{ind.level1}下。"
@@ -246,6 +247,8 @@ def s11(ctx: Context) -> Iterator[Finding]:
 
 @rule("S12", S.WARNING, "实施周期指标值 present with 年度指标值")
 def s12(ctx: Context) -> Iterator[Finding]:
+    if ctx.form.template_info.value_columns == 1:
+        return  # a single-value template has no 实施周期指标值 to fill
     for i, ind in ctx.named_indicators():
         if ind.annual_value.strip() and not ind.period_value.strip():
             yield finding(
@@ -254,6 +257,34 @@ def s12(ctx: Context) -> Iterator[Finding]:
                 "The annual value is filled but the period value is empty.",
                 ind.annual_value, ind.annual_value,
             )
+
+
+@rule("S17", S.WARNING, "the older indicator framework, explained once")
+def s17(ctx: Context) -> Iterator[Finding]:
+    fw = ctx.fw
+    used: dict[tuple[str, str], list[int]] = {}
+    for i, ind in ctx.named_indicators():
+        if fw.legacy_pair(ind.level1, ind.level2) is not None:
+            used.setdefault((ind.level1, ind.level2), []).append(i)
+    if not used:
+        return
+    pairs = [(fw.legacy_pair(*pair), rows) for pair, rows in used.items()]
+    named_zh = "、".join(f"「{p.level1} › {p.level2}」（{len(rows)} 条）" for p, rows in pairs if p)
+    named_en = ", ".join(f"{p.level1} › {p.level2} ({len(rows)})" for p, rows in pairs if p)
+    why_zh = "；".join(p.why_zh for p, _ in pairs if p)
+    why_en = "; ".join(p.why_en for p, _ in pairs if p)
+    moves_zh = "；".join(f"「{p.level1} › {p.level2}」下的 {len(rows)} 条移到「{p.to_zh}」"
+                        for p, rows in pairs if p)
+    moves_en = "; ".join(f"move the {len(rows)} under {p.level1} › {p.level2} to {p.to_en}"
+                         for p, rows in pairs if p)
+    first = min(i for _, rows in pairs for i in rows)
+    place = Place(Section.INDICATORS, ("指标体系",), ("indicator framework",), f"indicators[{first}]")
+    yield finding(
+        "S17", S.WARNING, place,
+        f"本表使用 2021 年以前的指标体系：{named_zh}。{why_zh}。",
+        f"The form uses the indicator framework of before 2021: {named_en}; {why_en}.",
+        f"按现行体系调整：{moves_zh}。", f"Move to the current framework: {moves_en}.",
+    )
 
 
 @rule("S13", S.WARNING, "no duplicate 三级 names")

@@ -7,7 +7,9 @@ from form_model.thresholds import (  # noqa: F401  (re-exported for the rules)
     LONG_TEXT,
     MIN_SHARED_TERMS,
     SATISFACTION_MIN_PERCENT,
+    TASK_AMOUNT_CHANGE_MAX,
     TASK_SHARE_OF_PROJECT_MIN,
+    TOTAL_CHANGE_MAX,
     TRUNCATION_RANGE,
     VALUE_MAX_CHARS,
 )

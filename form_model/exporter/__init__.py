@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import os
 import re
+import zipfile
 from io import BytesIO
 from pathlib import Path
 
@@ -40,14 +41,18 @@ from openpyxl import Workbook
 from openpyxl.packaging.custom import IntProperty, StringProperty
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from form_model.carry import marks_properties
 from form_model.exporter.cells import ExportError, clean_text
 from form_model.exporter.layout import TITLE, build_sheet
-from form_model.models import Form
+from form_model.importers.errors import FormReadError
+from form_model.importers.gate_limits import LIMITS, check_sizes
+from form_model.models import CAPS, Form
+from form_model.normalize import strip_unsafe
 
 __all__ = ["ExportError", "TEMPLATE_ID", "TEMPLATE_VERSION", "export_filename", "save_form",
            "write_form"]
 
-SHEET_TITLE = TITLE  # 13 characters; Excel allows 31
+SHEET_TITLE = TITLE  # 13 characters (the sheet is named by its template's title); Excel allows 31
 #: Custom document properties marking a file as ours (a hint only: copy-paste loses them).
 TEMPLATE_ID = "declbot/gz-dept-overall-performance"
 TEMPLATE_VERSION = 1
@@ -63,18 +68,20 @@ MAX_FILENAME_BYTES = 200
 
 
 def _filename_part(text: str) -> str:
-    s = _SPACES.sub(" ", text)
+    s = _SPACES.sub(" ", strip_unsafe(text))
     s = _UNSAFE_FILENAME.sub("_", s).strip(" ._")
     return s[:MAX_NAME_CHARS].rstrip(" ._")
 
 
 def export_filename(form: Form) -> str:
-    """「部门整体预算绩效目标申报表-<部门名称>[-<年度>年].xlsx」, safe on Windows, macOS and Linux."""
+    """「<表名>-<部门名称>[-<年度>年].xlsx」, safe on Windows, macOS and Linux (no bidi or
+    control characters either: 「…局\u202eslx.exe」 cannot pose as another file type)."""
     department = _filename_part(form.department) or DEFAULT_NAME
     year = f"-{form.year}年" if form.year is not None else ""
+    title = form.template_info.title
 
     def name(dept: str) -> str:
-        return f"{TITLE}-{dept}{year}.xlsx"
+        return f"{title}-{dept}{year}.xlsx"
 
     while len(name(department).encode("utf-8")) > MAX_FILENAME_BYTES and len(department) > 1:
         department = department[:-1].rstrip(" ._") or department[:1]
@@ -105,24 +112,51 @@ def _set_properties(wb: Workbook, form: Form) -> None:
     props.lastModifiedBy = CREATOR
     wb.custom_doc_props.append(StringProperty(name="declbot_template", value=TEMPLATE_ID))
     wb.custom_doc_props.append(IntProperty(name="declbot_template_version", value=TEMPLATE_VERSION))
+    for name, value in marks_properties(form):  # 「沿用上年」 marks and explanations, kept for re-reading
+        wb.custom_doc_props.append(StringProperty(name=name, value=value))
 
 
 def build_workbook(form: Form) -> Workbook:
     """The form as an openpyxl Workbook (one sheet). Raises :class:`ExportError`."""
+    problem = CAPS.problem(form)
+    if problem is not None:
+        raise ExportError(f"无法导出：{problem[0]}。", f"Cannot export: {problem[1]}.")
     wb = Workbook()
     ws = wb.active
-    ws.title = SHEET_TITLE
+    ws.title = form.template_info.title
     last_row = build_sheet(ws, form)
+    if last_row > LIMITS.max_row:
+        raise ExportError(
+            f"无法导出：表格共 {last_row} 行，超过 {LIMITS.max_row} 行的上限（文字过长），请精简后再导出。",
+            f"Cannot export: the sheet would have {last_row} rows, more than the {LIMITS.max_row} "
+            "allowed (texts too long); shorten them, then export again.",
+        )
     _setup_page(ws, last_row)
     _set_properties(wb, form)
     return wb
 
 
 def write_form(form: Form) -> bytes:
-    """The form as xlsx bytes. Raises :class:`ExportError` if a text cannot fit in a cell."""
+    """The form as xlsx bytes. Raises :class:`ExportError` if a text cannot fit in a cell, or
+    if the file would be one the upload gate refuses (so whatever is exported reads back)."""
     buffer = BytesIO()
     build_workbook(form).save(buffer)
-    return buffer.getvalue()
+    data = buffer.getvalue()
+    _check_readable(data)
+    return data
+
+
+def _check_readable(data: bytes) -> None:
+    """The gate's size checks on our own file (rows, cells and merges are bounded by the caps)."""
+    if len(data) > LIMITS.upload_bytes:
+        mib = LIMITS.upload_bytes >> 20
+        raise ExportError(f"无法导出：文件会超过 {mib} MB，请精简文字后再导出。",
+                          f"Cannot export: the file would exceed {mib} MB; shorten the texts.")
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        try:
+            check_sizes(archive.infolist())
+        except FormReadError as exc:
+            raise ExportError(f"无法导出：{exc.message}", f"Cannot export: {exc.message_en}") from exc
 
 
 def save_form(form: Form, path: str | os.PathLike[str]) -> Path:

@@ -63,8 +63,10 @@ def write_text(cell: Cell, text: str) -> None:
     if not text:
         cell.value = None
         return
-    cell.value = text
-    # openpyxl turns "=…" into a formula and "#N/A" etc. into an error value; undo that.
+    # The text is already clean (clean_text), so openpyxl's own scan for illegal characters
+    # (its cost on large forms) is skipped: the value is set as a string directly. Going
+    # through ``cell.value`` would also turn "=…" into a formula and "#N/A" into an error.
+    cell._value = text
     cell.data_type = "s"
     if text.startswith(FORMULA_TRIGGERS):
         # The xlsx equivalent of a leading apostrophe: stays text even after F2 + Enter.

@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from openpyxl.cell.cell import MergedCell
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -38,13 +41,22 @@ from form_model.exporter.styles import (
     text_width,
 )
 from form_model.framework import framework
-from form_model.models import BUDGET_FIELDS, BudgetField, Form, Indicator, Task, TaskItem
+from form_model.models import (
+    BASIC_INFO_FIELDS,
+    BUDGET_FIELDS,
+    BudgetField,
+    Form,
+    Indicator,
+    Task,
+    TaskItem,
+)
 
 # Labels, exactly as the template prints them (the importer finds blocks by these).
 TITLE = "部门整体预算绩效目标申报表"
 UNIT_NOTE = "单位：万元"
 YEAR_LABEL = "预算年度："
 DEPARTMENT = "部门名称"
+BASIC_INFO = "基本信息"
 BUDGET = "预算整体情况"
 AMOUNT_HEADER = "预算金额（万元）"
 OVERALL_GOAL = "总体绩效目标"
@@ -53,11 +65,13 @@ TASK_HEADERS = ("名称", "主要实施内容", "拟投入的资金（万元）"
 OTHER_TASKS = "其他需完成的任务（可选填）"
 INDICATORS = "绩效指标"
 INDICATOR_HEADERS = ("一级指标", "二级指标", "三级指标", "实施周期指标值", "年度指标值")
+#: The single value column of a one-value template (E:F merged).
+SINGLE_VALUE_HEADER = "指标值"
 
 # Column numbers.
 A, B, C, D, E, F = range(1, 7)
 
-Value = str | Decimal | None
+Value = str | Decimal | int | None
 
 
 @dataclass(frozen=True)
@@ -67,6 +81,20 @@ class _Need:
     top: int
     bottom: int
     height: float
+
+
+def merge(ws: Worksheet, top: int, left: int, bottom: int, right: int) -> None:
+    """``ws.merge_cells`` without its two costs that do nothing here (most of the export's time
+    on a large form): the check that the range overlaps no other (the layout never overlaps
+    merges; tests lint every export) and copying the top-left border onto the edge cells (the
+    builder styles every cell of a merge itself). openpyxl's own objects, so the file is the
+    same."""
+    mcr = MergedCellRange(ws, CellRange(min_col=left, min_row=top, max_col=right, max_row=bottom).coord)
+    ws.merged_cells.ranges.add(mcr)
+    cells = mcr.cells
+    next(cells)  # the top-left cell keeps its value
+    for r, c in cells:
+        ws._cells[r, c] = MergedCell(ws, r, c)
 
 
 def _width(col: int, cols: int) -> float:
@@ -106,7 +134,7 @@ class SheetBuilder:
         if rows > 1 or cols > 1:
             # Merge first: merging replaces the other cells with fresh MergedCells, so any
             # style set on them before would be lost (xlsx-notes §1.1).
-            self.ws.merge_cells(start_row=row, start_column=col, end_row=bottom, end_column=right)
+            merge(self.ws, row, col, bottom, right)
         for r in range(row, bottom + 1):
             for c in range(col, right + 1):
                 self._apply_style(self.ws.cell(row=r, column=c), kind, style)
@@ -121,6 +149,8 @@ class SheetBuilder:
                 self._needs.append(_Need(row, bottom, need))
         elif isinstance(value, Decimal):
             write_amount(top_left, value)
+        elif isinstance(value, int):
+            top_left.value = value
 
     def _apply_style(self, cell: Any, kind: Kind, style: Any) -> None:
         """Style a cell as its kind. The first cell of a kind is styled through the public
@@ -167,11 +197,13 @@ def build_sheet(ws: Worksheet, form: Form) -> int:
     b = SheetBuilder(ws)
     _title(b, form)
     _department(b, form)
+    if form.template_info.basic_info or not form.basic_info.is_empty():
+        _basic_info(b, form)
     _budget(b, form)
     _free_text(b, OVERALL_GOAL, form.overall_goal, "Overall performance goal (总体绩效目标)")
     _tasks(b, form.tasks, form.amount_notes)
     _free_text(b, OTHER_TASKS, form.other_tasks, "Other tasks (其他需完成的任务)")
-    _indicators(b, form.indicators)
+    _indicators(b, form.indicators, single_value(form))
     b.fit_rows()
     _keep_headers_with_their_rows(ws, b.keep_with_next, b.row - 1)
     return b.row - 1
@@ -202,8 +234,13 @@ def _amount(value: Decimal | None, note: str | None) -> Value:
     return value if value is not None else note
 
 
+def single_value(form: Form) -> bool:
+    """One 指标值 column: the template has one and no indicator has a period value to lose."""
+    return form.template_info.value_columns == 1 and not any(i.period_value for i in form.indicators)
+
+
 def _title(b: SheetBuilder, form: Form) -> None:
-    b.put(1, A, TITLE, Kind.TITLE, cols=N_COLUMNS)
+    b.put(1, A, form.template_info.title, Kind.TITLE, cols=N_COLUMNS)
     b.fix_height(1, TITLE_ROW_HEIGHT)
     year = f"{form.year}年" if form.year is not None else ""
     b.put(2, A, YEAR_LABEL + year, Kind.NOTE_LEFT, cols=3)
@@ -216,6 +253,18 @@ def _department(b: SheetBuilder, form: Form) -> None:
     r = b.row
     b.put(r, A, DEPARTMENT, Kind.LABEL)
     b.put(r, B, form.department, Kind.TEXT, cols=5, where=("部门名称", "Department name"))
+    b.row += 1
+
+
+def _basic_info(b: SheetBuilder, form: Form) -> None:
+    """基本信息: 财政供养人员数 and 下属二级单位数 side by side, as the budget's label/amount pairs."""
+    r = b.row
+    b.put(r, A, BASIC_INFO, Kind.LABEL)
+    (left, right) = BASIC_INFO_FIELDS
+    for field, label_col, value_col, cols in ((left, B, C, 1), (right, D, E, 2)):
+        value = getattr(form.basic_info, field.attr)
+        b.put(r, label_col, field.label_zh, Kind.ITEM)
+        b.put(r, value_col, value, Kind.COUNT, cols=cols)
     b.row += 1
 
 
@@ -300,10 +349,12 @@ def indicator_groups(
 ) -> list[tuple[str, list[tuple[str, list[Indicator]]]]]:
     """一级 → [(二级, indicators)] in print order.
 
-    Every pair the template pre-prints comes first in template order; pairs found only in the
-    form follow under their 一级 (or, for an unknown 一级, after all the others), in the order
-    they first appear. Indicators with no name and no values are dropped, except that a pair
-    holding only such rows still gets its one blank row.
+    The 一级 come in template order, then unknown ones in the order they first appear. Under
+    each 一级 the pairs the template pre-prints come in template order; a pair found only in
+    the form (a 二级 of another 一级, or of the older framework) stands where it stands in the
+    form: right after the pair it follows there (and after any empty pre-printed pairs behind
+    that one). Indicators with no name and no values are dropped, except that a pair holding
+    only such rows still gets its one blank row.
     """
     fw = framework()
     printed = fw.printed_pairs()
@@ -312,26 +363,40 @@ def indicator_groups(
     )
     groups = []
     for level1 in level1_order:
-        level2_order = _unique(
-            [c for a, c in printed if a == level1]
-            + [i.level2 for i in indicators if i.level1 == level1]
-        ) or [""]
+        under = [i for i in indicators if i.level1 == level1]
+        level2_order = _level2_order([c for a, c in printed if a == level1], under) or [""]
         pairs = []
         for level2 in level2_order:
-            rows = [
-                i for i in indicators
-                if i.level1 == level1 and i.level2 == level2 and not i.is_empty()
-            ]
+            rows = [i for i in under if i.level2 == level2 and not i.is_empty()]
             pairs.append((level2, rows))
         groups.append((level1, pairs))
     return groups
 
 
-def _indicators(b: SheetBuilder, indicators: list[Indicator]) -> None:
+def _level2_order(printed: list[str], under: list[Indicator]) -> list[str]:
+    order = list(printed)
+    filled = {i.level2 for i in under if not i.is_empty()}
+    seen = _unique(i.level2 for i in under)
+    for n, level2 in enumerate(seen):
+        if level2 in order:
+            continue
+        before = seen[n - 1] if n else None
+        at = order.index(before) + 1 if before in order else 0
+        while at < len(order) and order[at] in printed and order[at] not in filled \
+                and order[at] not in seen[:n]:
+            at += 1
+        order.insert(at, level2)
+    return order
+
+
+def _indicators(b: SheetBuilder, indicators: list[Indicator], single: bool) -> None:
     top = b.row
     b.keep_with_next.append(top)
-    for col, header in zip((B, C, D, E, F), INDICATOR_HEADERS, strict=True):
+    headers = INDICATOR_HEADERS[:3] if single else INDICATOR_HEADERS
+    for col, header in zip((B, C, D, E, F), headers, strict=False):
         b.put(top, col, header, Kind.LABEL)
+    if single:
+        b.put(top, E, SINGLE_VALUE_HEADER, Kind.LABEL, cols=2)
     b.row += 1
     for level1, pairs in indicator_groups(indicators):
         level1_top = b.row
@@ -342,6 +407,11 @@ def _indicators(b: SheetBuilder, indicators: list[Indicator]) -> None:
                 zh, en = f"{INDICATORS}「{pair}」第{n}条", f"Indicator {n} under {pair}"
                 r = b.row
                 b.put(r, D, ind.name, Kind.TEXT, where=(f"{zh}「三级指标」", f"{en}, name"))
+                if single:
+                    b.put(r, E, ind.annual_value, Kind.TEXT, cols=2,
+                          where=(f"{zh}「指标值」", f"{en}, value"))
+                    b.row += 1
+                    continue
                 b.put(r, E, ind.period_value, Kind.TEXT,
                       where=(f"{zh}「实施周期指标值」", f"{en}, value for the period"))
                 b.put(r, F, ind.annual_value, Kind.TEXT,

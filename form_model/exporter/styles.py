@@ -21,6 +21,7 @@ NOTE_FONT_SIZE = 10
 GB2312_CHARSET = 134
 
 AMOUNT_FORMAT = "#,##0.00"
+COUNT_FORMAT = "0"
 
 #: Column letters and widths (Excel "character" units, ~2 per CJK glyph, xlsx-notes §1.2).
 #: A holds the block labels; B..F carry the five data columns of the widest block (绩效指标).
@@ -79,6 +80,8 @@ class Kind(Enum):
     LONG_TEXT = "long_text"
     #: An amount in 万元.
     AMOUNT = "amount"
+    #: A whole number (基本信息's counts).
+    COUNT = "count"
 
 
 _WRAP_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -111,6 +114,7 @@ STYLES: dict[Kind, CellStyle] = {
         _font(), Alignment(horizontal="left", vertical="top", wrap_text=True, indent=1), BORDER
     ),
     Kind.AMOUNT: CellStyle(_font(), _WRAP_RIGHT, BORDER, AMOUNT_FORMAT),
+    Kind.COUNT: CellStyle(_font(), _WRAP_RIGHT, BORDER, COUNT_FORMAT),
 }
 
 

@@ -1,19 +1,23 @@
 """Reading a declaration form from a file or an upload: .xlsx, pasted text, .csv or .json.
 
 Every failure is a :class:`FormReadError` with one specific line in Chinese (``message``)
-and in English (``message_en``).
+and in English (``message_en``). The readers are imported when first used, so that importing
+this package (or one of its light modules, such as ``errors``) costs nothing.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from form_model.importers.errors import FormReadError
-from form_model.importers.gate import LIMITS, OLE_MAGIC, ZIP_MAGIC
-from form_model.importers.json_reader import read_json
-from form_model.importers.text_reader import read_csv, read_text
-from form_model.importers.xlsx_reader import read_xlsx
-from form_model.models import Form
+from form_model.importers.gate_limits import LIMITS, OLE_MAGIC, ZIP_MAGIC
+
+if TYPE_CHECKING:
+    from form_model.importers.json_reader import read_json
+    from form_model.importers.text_reader import read_csv, read_text
+    from form_model.importers.xlsx_reader import read_xlsx
+    from form_model.models import Form
 
 __all__ = [
     "FormReadError",
@@ -25,6 +29,12 @@ __all__ = [
     "read_xlsx",
 ]
 
+_LAZY = {
+    "read_json": "form_model.importers.json_reader",
+    "read_text": "form_model.importers.text_reader",
+    "read_csv": "form_model.importers.text_reader",
+    "read_xlsx": "form_model.importers.xlsx_reader",
+}
 _REFUSED: dict[str, str] = {
     ".xlsm": "xlsm",
     ".xltm": "xlsm",
@@ -33,6 +43,14 @@ _REFUSED: dict[str, str] = {
 }
 _OTHER_FORMATS = (".et", ".ods", ".numbers", ".doc", ".docx", ".pdf", ".wps")
 _TEXT = (".txt", ".tsv", ".tab", ".text")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(name)
 
 
 def load_form(path: Path) -> Form:
@@ -60,9 +78,15 @@ def load_bytes(data: bytes, filename: str = "") -> Form:
     if ext in _OTHER_FORMATS:
         raise FormReadError.of("other_format", ext)
     if ext in (".xlsx", ".xltx") or data.startswith((ZIP_MAGIC, OLE_MAGIC)):
+        from form_model.importers.xlsx_reader import read_xlsx
+
         return read_xlsx(data)  # a workbook saved under another name is still a workbook
     if ext == ".json":
+        from form_model.importers.json_reader import read_json
+
         return read_json(data)
+    from form_model.importers.text_reader import read_csv, read_text
+
     if ext in _TEXT:
         return read_text(decode_text(data))
     if ext == ".csv":
@@ -75,7 +99,11 @@ def _sniff(data: bytes) -> Form:
         raise FormReadError.of("other_format", "PDF")
     text = decode_text(data)
     if text.lstrip().startswith("{"):
+        from form_model.importers.json_reader import read_json
+
         return read_json(text)
+    from form_model.importers.text_reader import read_text
+
     return read_text(text)
 
 

@@ -87,6 +87,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "找不到申报表：没有「部门名称」「绩效指标」等标签",
         "No declaration form found: there are no labels such as 部门名称 or 绩效指标.",
     ),
+    "other_template": ("{detail}", "{detail}"),
+    "empty_form": (
+        "这份申报表中没有读到任何填写的内容{detail}",
+        "Nothing is filled in on this form{detail}.",
+    ),
+    "over_caps": ("申报表过大：{detail}", "The form is too large: {detail}."),
     "text_too_big": (
         "粘贴的内容过多（{detail}），申报表不会这么大",
         "The pasted text is too long ({detail}); a declaration form is never that big.",

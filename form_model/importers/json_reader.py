@@ -7,7 +7,7 @@ import re
 from pydantic import ValidationError
 
 from form_model.importers.errors import FormReadError
-from form_model.models import Form
+from form_model.models import CAPS, Form
 
 _PLACE = re.compile(r"line (\d+) column (\d+)")
 
@@ -40,13 +40,19 @@ def read_json(data: str | bytes) -> Form:
     if not data.strip():
         raise FormReadError.of("empty")
     try:
-        return Form.model_validate_json(data)
+        form = Form.model_validate_json(data)
     except ValidationError as exc:
         raise _error(exc) from exc
     except ArithmeticError as exc:  # decimal.InvalidOperation: a number too long to round
         raise FormReadError.of(
             "json_schema", "有金额数值过大，无法保留两位小数", "an amount is too large to round to two places"
         ) from exc
+    if form.is_empty():
+        raise FormReadError.of("empty_form", "", "")
+    problem = CAPS.problem(form)
+    if problem is not None:
+        raise FormReadError.of("over_caps", *problem)
+    return form
 
 
 def _error(exc: ValidationError) -> FormReadError:
