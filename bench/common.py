@@ -488,7 +488,9 @@ GENERATED_MAX = 400
 
 def scaled_form(tasks: int, indicators: int) -> Form:
     """A generated form of this size; beyond 400 indicators, the 400 are repeated as phases
-    (「二期梅州市帮扶项目数量」: a distinct name, as S13 compares them)."""
+    (「二期梅州市帮扶项目数量」: a distinct name, as S13 compares them). The indicators stay
+    grouped by 一级/二级 pair, as in a real form (and as the exporter writes them), so that
+    ``read_xlsx(write_form(form)) == form``."""
     base = generated_form(tasks, min(indicators, GENERATED_MAX))
     rows = []
     for phase in _PHASES:
@@ -498,6 +500,8 @@ def scaled_form(tasks: int, indicators: int) -> Form:
             rows.append(ind.model_copy(update={"name": phase + ind.name}))
     if len(rows) < indicators:
         raise ValueError(f"at most {len(_PHASES) * GENERATED_MAX} indicators")
+    pairs = list(dict.fromkeys((i.level1, i.level2) for i in base.indicators))
+    rows.sort(key=lambda i: pairs.index((i.level1, i.level2)))  # stable: phases in order
     return base.model_copy(update={"indicators": rows})
 
 
