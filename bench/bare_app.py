@@ -13,6 +13,11 @@ a button click gets ``ack()`` and one chat.postMessage. No database, no middlewa
 Each reply names what it answers (the event's ``event_id``, the click's ``action_ts``) so that
 the benchmark can tell a lost or doubled reply.
 
+Like declbot's server (``app.build_app`` calls ``bot.engine.warm_up()``), each worker freezes
+its long-lived objects once the app is built (``gc.collect(); gc.freeze()``), so that full
+garbage collections do not walk them. It does not call ``warm_up()`` itself: that builds the
+matchers and the form model, which the bare app does not have.
+
 ``handlers/server.py`` is loaded from its file rather than imported as ``handlers.server``:
 importing the ``handlers`` package runs its ``__init__``, which imports every listener and
 with them the engine and the form model (about 50,000 more objects for the garbage collector
@@ -22,6 +27,7 @@ to walk), which a bare app does not have.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib.util
 import os
 import re
@@ -80,6 +86,8 @@ def build_bare_app(bot_token: str, signing_secret: str, api_url: str) -> App:
         client.chat_postMessage(channel=channel, text=f"reply to {action.get('action_ts')}",
                                 unfurl_links=False, unfurl_media=False)
 
+    gc.collect()
+    gc.freeze()  # as declbot's warm_up(): long-lived objects out of the collector's way
     return app
 
 

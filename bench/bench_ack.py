@@ -33,8 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_check import scaled_form
-from common import machine, ms, ratio, table, versions
+from common import machine, ms, ratio, scaled_form, table, versions
 
 from form_model.exporter import write_form
 from tests.fake_slack import Call, FakeSlack

@@ -28,7 +28,7 @@ import time
 from io import BytesIO
 
 import openpyxl
-from common import generated_form, header, measure_interleaved, ms, ratio, table, versions
+from common import header, measure_interleaved, ms, ratio, scaled_form, table, versions
 
 from form_model.checker import check
 from form_model.checker.registry import RULES, Context
@@ -39,23 +39,6 @@ from form_model.values import parse_value
 
 SIZES = ((10, 50), (50, 400), (200, 2000))
 GOAL_MS = 1000.0
-_PHASES = ("", "二期", "三期", "四期", "五期", "六期", "七期", "八期")
-_GENERATED_MAX = 400  # generated_form runs out of distinct names beyond this
-
-
-def scaled_form(tasks: int, indicators: int) -> Form:
-    """A generated form of this size; beyond 400 indicators, the 400 are repeated as phases
-    (「二期梅州市帮扶项目数量」: a distinct name, as S13 compares them)."""
-    base = generated_form(tasks, min(indicators, _GENERATED_MAX))
-    rows = []
-    for phase in _PHASES:
-        for ind in base.indicators:
-            if len(rows) == indicators:
-                break
-            rows.append(ind.model_copy(update={"name": phase + ind.name}))
-    if len(rows) < indicators:
-        raise ValueError(f"at most {len(_PHASES) * _GENERATED_MAX} indicators")
-    return base.model_copy(update={"indicators": rows})
 
 
 def cold_check(form: Form) -> None:

@@ -12,33 +12,42 @@ Backends: SQLite (a file in a temporary directory) and PostgreSQL (a schema of i
 dropped afterwards; the URL comes from --postgres, $BENCH_DATABASE_URL, $TEST_DATABASE_URL, or
 the local default; skipped with a message when unreachable).
 
-One untimed warm-up walk per form and backend (its total is shown as "warm-up walk s"), then
-``--walks`` timed walks, each in a conversation of its own (distinct conversation key and
-user). Reported per form and backend: turns per walk, per-turn median / p90 / p99 / max over
-every step turn of every timed walk, the median step turn of the first and last 20 steps
-(turns grow with the form), the median walk total, and the export turn separately. Each
-walk's result is compared with the form it was meant to draft (a WARNING line if not).
+``bot.engine.warm_up()`` runs first, as in the server. One untimed warm-up walk per form and
+backend (its total is shown as "warm-up walk s"), then ``--walks`` timed walks, each in a
+conversation of its own (distinct conversation key and user). Reported per form and
+backend: turns per walk, per-turn median / p90 / p99 / max over every step turn of every timed
+walk, the median step turn of the first and last 20 steps (turns grow with the form), the
+median walk total, and the export turn separately. Each walk's result is compared with the
+form it was meant to draft (a WARNING line if not).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from common import ROOT, generated_form, header, ms, percentile, seed_file, table, versions
-from sqlalchemy import create_engine, text
+from common import (
+    ROOT,
+    generated_form,
+    header,
+    ms,
+    percentile,
+    postgres_base_url,
+    postgres_reachable,
+    postgres_url,
+    seed_file,
+    sqlite_url,
+    table,
+    versions,
+)
 from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
 
-from bot.engine import Engine
+from bot.engine import Engine, warm_up
 from bot.messages import msg
 from bot.store import Store
 from bot.types import Reply, Turn
@@ -46,7 +55,6 @@ from form_model.importers import read_text, read_xlsx
 from form_model.models import Form
 from tests.walk_script import Step, walk_script
 
-DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 INTERNAL_ERROR = msg("zh", "internal_error")
 EDGE = 20  # steps compared at the start and the end of a walk
 
@@ -95,41 +103,6 @@ def walk(engine: Engine, form: Form, steps: list[Step], key: str) -> WalkTimes:
     if len(files) != 1 or read_xlsx(files[0].data) != form:
         out.problems.append("the export turn did not return the form's workbook")
     return out
-
-
-@contextmanager
-def sqlite_url() -> Iterator[str]:
-    with tempfile.TemporaryDirectory(prefix="declbot-bench-") as directory:
-        yield f"sqlite:///{Path(directory) / 'bench.sqlite3'}"
-
-
-@contextmanager
-def postgres_url(base_url: str) -> Iterator[str]:
-    """A URL whose search_path is a fresh schema, dropped on exit."""
-    base = make_url(base_url)
-    schema = f"declbot_bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, poolclass=NullPool, connect_args={"connect_timeout": 5})
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        options = f"{base.query.get('options', '')} -csearch_path={schema}".strip()
-        yield base.update_query_dict({"options": options}).render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
-
-
-def postgres_reachable(base_url: str) -> str | None:
-    """None when the server answers, else why not."""
-    try:
-        engine = create_engine(base_url, poolclass=NullPool, connect_args={"connect_timeout": 5})
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        engine.dispose()
-    except Exception as error:  # any failure means: skip PostgreSQL
-        return str(error).splitlines()[0]
-    return None
 
 
 def bench(url: str, form: Form, walks: int) -> tuple[list[WalkTimes], float]:
@@ -188,6 +161,7 @@ def main() -> int:
     header("bench_engine: engine time per turn over a whole guided walk")
     print("versions:", versions("SQLAlchemy", "psycopg", "pydantic", "openpyxl"))
     print(f"repository: {ROOT}")
+    warm_up()  # as every long-lived process does: matchers built, long-lived objects frozen
 
     forms: list[tuple[str, Form]] = []
     path = seed_file()
@@ -202,8 +176,7 @@ def main() -> int:
     backends: list[tuple[str, Callable[[], AbstractContextManager[str]]]] = [
         ("SQLite", sqlite_url)
     ]
-    pg = args.postgres or os.environ.get("BENCH_DATABASE_URL") or os.environ.get(
-        "TEST_DATABASE_URL") or DEFAULT_POSTGRES
+    pg = postgres_base_url(args.postgres)
     if args.no_postgres:
         print("SKIPPED PostgreSQL: --no-postgres")
     elif (why := postgres_reachable(pg)) is not None:

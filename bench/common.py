@@ -1,5 +1,6 @@
 """Shared helpers of the benchmark scripts: timing, percentiles, a small table printer, the
-machine description, the seed form's location and deterministic generated forms.
+machine description, the seed form's location, deterministic generated forms of any size and
+the databases the benchmarks run on (a temporary SQLite file, a PostgreSQL schema of their own).
 
 Benchmarks are run by hand (``make bench`` or one script at a time); nothing here is a test.
 """
@@ -11,13 +12,22 @@ import os
 import platform
 import random
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import unicodedata
-from collections.abc import Callable, Sequence
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -204,9 +214,23 @@ def versions(*packages: str) -> str:
     return ", ".join(out)
 
 
+def provenance() -> str:
+    """When and on which commit of the repository a benchmark ran."""
+    try:
+        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        commit, dirty = "unknown", ""
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"{when}, commit {commit}{' (with uncommitted changes)' if dirty else ''}"
+
+
 def header(title: str) -> None:
     print(title)
     print("machine:", machine())
+    print("run:", provenance())
 
 
 # --------------------------------------------------------------------------------------------
@@ -454,3 +478,88 @@ def generated_form(tasks: int, indicators: int, *, optional_pairs: bool = True,
         other_tasks="做好年度帮扶协作工作总结和绩效自评。",
         indicators=_indicators(indicators, pairs, rng),
     )
+
+
+#: Phases that make generated names distinct beyond 400 indicators (「二期梅州市帮扶项目数量」).
+_PHASES = ("", "二期", "三期", "四期", "五期", "六期", "七期", "八期")
+#: generated_form runs out of distinct names beyond this many indicators.
+GENERATED_MAX = 400
+
+
+def scaled_form(tasks: int, indicators: int) -> Form:
+    """A generated form of this size; beyond 400 indicators, the 400 are repeated as phases
+    (「二期梅州市帮扶项目数量」: a distinct name, as S13 compares them). The indicators stay
+    grouped by 一级/二级 pair, as in a real form (and as the exporter writes them), so that
+    ``read_xlsx(write_form(form)) == form``."""
+    base = generated_form(tasks, min(indicators, GENERATED_MAX))
+    rows = []
+    for phase in _PHASES:
+        for ind in base.indicators:
+            if len(rows) == indicators:
+                break
+            rows.append(ind.model_copy(update={"name": phase + ind.name}))
+    if len(rows) < indicators:
+        raise ValueError(f"at most {len(_PHASES) * GENERATED_MAX} indicators")
+    pairs = list(dict.fromkeys((i.level1, i.level2) for i in base.indicators))
+    rows.sort(key=lambda i: pairs.index((i.level1, i.level2)))  # stable: phases in order
+    return base.model_copy(update={"indicators": rows})
+
+
+# --------------------------------------------------------------------------------------------
+# Databases
+
+#: The PostgreSQL of the test suite and CI (.ci/run): trust auth on the local machine.
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def postgres_base_url(explicit: str | None = None) -> str:
+    """The PostgreSQL to use: ``explicit`` (--postgres), else $BENCH_DATABASE_URL, else
+    $TEST_DATABASE_URL, else the local default."""
+    return explicit or os.environ.get("BENCH_DATABASE_URL") or os.environ.get(
+        "TEST_DATABASE_URL") or DEFAULT_POSTGRES
+
+
+@contextmanager
+def sqlite_url() -> Iterator[str]:
+    """The URL of a SQLite file in a temporary directory, removed on exit."""
+    with tempfile.TemporaryDirectory(prefix="declbot-bench-") as directory:
+        yield f"sqlite:///{Path(directory) / 'bench.sqlite3'}"
+
+
+@contextmanager
+def postgres_url(base_url: str) -> Iterator[str]:
+    """A URL whose search_path is a fresh schema, dropped on exit."""
+    base = make_url(base_url)
+    schema = f"declbot_bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, poolclass=NullPool, connect_args={"connect_timeout": 5})
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        options = f"{base.query.get('options', '')} -csearch_path={schema}".strip()
+        yield base.update_query_dict({"options": options}).render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def postgres_reachable(base_url: str) -> str | None:
+    """None when the server answers, else why not."""
+    try:
+        engine = create_engine(base_url, poolclass=NullPool, connect_args={"connect_timeout": 5})
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as error:  # any failure means: skip PostgreSQL
+        return str(error).splitlines()[0]
+    return None
+
+
+def postgres_version(url: str) -> str:
+    """The server's version string (SHOW server_version)."""
+    engine = create_engine(url, poolclass=NullPool, connect_args={"connect_timeout": 5})
+    try:
+        with engine.connect() as conn:
+            return str(conn.execute(text("SHOW server_version")).scalar())
+    finally:
+        engine.dispose()
