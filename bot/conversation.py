@@ -169,7 +169,10 @@ class Conversation:
             self.state.scope, self.state.return_to = None, None
             carrying.move_on(self, prefix, extra)
             return
-        nxt = advance(self.nav, self.current_pos(), choice)
+        if scope is not None and scope.kind == "field" and self.state.return_to is not None:
+            nxt = Pos(step=DONE)  # an edit of one field ends with its answer: no walk onwards
+        else:
+            nxt = advance(self.nav, self.current_pos(), choice)
         if scope is not None and not in_scope(scope.kind, scope.pos, nxt, self.nav):
             back = self.state.return_to or nxt
             self.state.scope = None

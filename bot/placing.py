@@ -19,7 +19,7 @@ from bot.labelled import REST, Item, Parsed
 from bot.prompts import shorten, where
 from bot.state import Pending, Pos, Scope
 from bot.steps import STEP_BY_ID, step_of
-from bot.store import Row
+from bot.store import INDICATOR, Row
 from bot.types import Choice, Reply
 from bot.walk import is_filled
 from form_model.framework import framework
@@ -289,8 +289,7 @@ def known_indicator(conv: Conversation) -> Any:
         key = name_key(label)
         if len(key) < 4:
             return False
-        if any(name_key(r.data.get("name", "")) == key for p in conv.draft.outline()
-               for r in conv.nav.pair(p.level1, p.level2)):
+        if conv.draft.named(INDICATOR, label):
             return True
         result = match(label, Column.LEVEL3)
         if result.decision == Decision.CERTAIN and result.candidates and \
@@ -329,10 +328,9 @@ def _placement(conv: Conversation, item: Item, out: Outcome, name: str) -> tuple
                 return None
         l1 = l1 or fw.parent_of(l2) or ""
         return l1, l2, _canonical_name(name, l1, l2)
-    same = [(p.level1, p.level2) for p in conv.draft.outline()
-            if any(name_key(r.data.get("name", "")) == name_key(name) for r in conv.nav.pair(p.level1, p.level2))]
+    same = conv.draft.named(INDICATOR, name)  # one of the draft's: where it already is
     if same:
-        return same[0][0], same[0][1], name
+        return same[0].data.get("level1", ""), same[0].data.get("level2", ""), name
     found = match(name, Column.LEVEL3)
     if found.decision == Decision.CERTAIN and found.name and found.candidates:
         c = found.candidates[0]
@@ -398,7 +396,8 @@ def _place_indicator(conv: Conversation, item: Item, out: Outcome, pair: tuple[s
         if placed is None:
             return
         l1, l2, name = placed
-        existing = next((r for r in conv.nav.pair(l1, l2) if name_key(r.data.get("name", "")) == name_key(name)), None)
+        existing = next((r for r in conv.draft.named(INDICATOR, name)
+                         if (r.data.get("level1"), r.data.get("level2")) == (l1, l2)), None)
         if existing is not None:
             row_id = existing.id
         else:

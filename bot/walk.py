@@ -46,19 +46,25 @@ class Nav:
 
     # ---- reads
 
+    def _known(self, rows: list[Row]) -> list[Row]:
+        """Rows read as a list are also known one by one: a walk over them reads nothing more."""
+        for r in rows:
+            self._rows.setdefault(r.id, r)
+        return rows
+
     def tasks(self) -> list[Row]:
         if self._tasks is None:
-            self._tasks = self.draft.tasks()
+            self._tasks = self._known(self.draft.tasks())
         return self._tasks
 
     def items(self, task_id: int) -> list[Row]:
         if task_id not in self._items:
-            self._items[task_id] = self.draft.items(task_id)
+            self._items[task_id] = self._known(self.draft.items(task_id))
         return self._items[task_id]
 
     def pair(self, l1: str, l2: str) -> list[Row]:
         if (l1, l2) not in self._pairs:
-            self._pairs[(l1, l2)] = self.draft.pair(l1, l2)
+            self._pairs[(l1, l2)] = self._known(self.draft.pair(l1, l2))
         return self._pairs[(l1, l2)]
 
     def row(self, row_id: int | None) -> Row | None:

@@ -147,6 +147,9 @@ class Draft:
     def outline(self) -> list[PairInfo]:
         return self.rows.outline()
 
+    def named(self, kind: str, name: str) -> list[Row]:
+        return self.rows.named(kind, name)
+
     def count(self, kind: str) -> int:
         return self.rows.count(kind)
 

@@ -17,6 +17,10 @@ from sqlalchemy import Connection, bindparam, delete, func, insert, select, upda
 from bot.store.paths import INDICATOR, ITEM, TASK, PositionMap
 from bot.store.schema import draft_rows
 from form_model.models import Form
+from form_model.normalize import name_key
+
+#: Longest name key kept (the column's width); longer names are compared on their start.
+NAME_KEY_MAX = 300
 
 #: Space between the places of rows appended one after the other.
 ORD_STEP = 1024.0
@@ -54,6 +58,15 @@ _SELECT_OUTLINE = (
     .where(draft_rows.c.draft_id == bindparam("draft_id"), draft_rows.c.kind == INDICATOR)
     .group_by(draft_rows.c.level1, draft_rows.c.level2)
 )
+_SELECT_NAMED = (
+    select(*_cols)
+    .where(
+        draft_rows.c.draft_id == bindparam("draft_id"),
+        draft_rows.c.kind == bindparam("kind"),
+        draft_rows.c.name_key == bindparam("key"),
+    )
+    .order_by(draft_rows.c.ord, draft_rows.c.id)
+)
 _SELECT_ALL = (
     select(*_cols)
     .where(draft_rows.c.draft_id == bindparam("draft_id"))
@@ -81,7 +94,8 @@ _MAX_CHILD_ORD = select(func.max(draft_rows.c.ord)).where(
 _UPDATE = (
     update(draft_rows)
     .where(draft_rows.c.draft_id == bindparam("d_id"), draft_rows.c.id == bindparam("r_id"))
-    .values(data_json=bindparam("data_json"), level1=bindparam("level1"), level2=bindparam("level2"))
+    .values(data_json=bindparam("data_json"), level1=bindparam("level1"), level2=bindparam("level2"),
+            name_key=bindparam("name_key"))
 )
 _MOVE = (
     update(draft_rows)
@@ -131,6 +145,13 @@ def _levels(kind: str, data: dict[str, Any]) -> tuple[str, str]:
     return str(data.get("level1") or ""), str(data.get("level2") or "")
 
 
+def row_name_key(kind: str, data: dict[str, Any]) -> str:
+    """What ``draft_rows.name_key`` holds for a row: its name's key (tasks and indicators)."""
+    if kind not in (TASK, INDICATOR):
+        return ""
+    return name_key(str(data.get("name") or ""))[:NAME_KEY_MAX]
+
+
 class DraftRows:
     """The rows of one draft, through a connection whose transaction holds the draft's lock."""
 
@@ -154,6 +175,14 @@ class DraftRows:
     def pair_rows(self, level1: str, level2: str) -> list[Row]:
         return [_row(r) for r in self.conn.execute(
             _SELECT_PAIR, {"draft_id": self.draft_id, "l1": level1, "l2": level2})]
+
+    def named(self, kind: str, name: str) -> list[Row]:
+        """The tasks or indicators whose name is ``name`` (as names are compared), in order."""
+        key = name_key(name)[:NAME_KEY_MAX]
+        if not key:
+            return []
+        return [_row(r) for r in self.conn.execute(
+            _SELECT_NAMED, {"draft_id": self.draft_id, "kind": kind, "key": key})]
 
     def outline(self) -> list[PairInfo]:
         """Every pair that has indicators, in the order of their first row."""
@@ -195,6 +224,7 @@ class DraftRows:
         values: dict[str, Any] = {
             "draft_id": self.draft_id, "kind": kind, "parent_id": parent_id, "ord": ord,
             "level1": level1, "level2": level2, "data_json": dumps(data),
+            "name_key": row_name_key(kind, data),
         }
         if row_id is not None:
             values["id"] = row_id
@@ -205,7 +235,7 @@ class DraftRows:
         level1, level2 = _levels(row.kind, row.data)
         self.conn.execute(_UPDATE, {
             "d_id": self.draft_id, "r_id": row.id, "data_json": dumps(row.data),
-            "level1": level1, "level2": level2,
+            "level1": level1, "level2": level2, "name_key": row_name_key(row.kind, row.data),
         })
 
     def delete(self, row_id: int) -> None:

@@ -8,7 +8,8 @@ A draft is stored as rows, so that a turn reads and writes only what it touches:
 * ``draft_rows`` holds one row per task (名称), task sub-row (主要实施内容 / 资金 / 目标) and
   indicator, each with its own id, its place (``ord``, a float so that a row can be put between
   two others without renumbering) and its fields as JSON. Indicators also carry their 一级/二级
-  in columns of their own, so that one 一级 › 二级 pair can be read through an index.
+  in columns of their own, so that one 一级 › 二级 pair can be read through an index, and tasks
+  and indicators their name's key, so that a name is found through one.
 
 JSON payloads are kept as text produced by :func:`json.dumps` rather than as a native JSON
 type: PostgreSQL's JSONB reorders object keys, and a draft must come back exactly as saved.
@@ -35,8 +36,9 @@ from sqlalchemy import (
 )
 
 #: The layout written by this release. 1: a draft's whole form in ``drafts.form_json``;
-#: 2: a header document plus ``draft_rows`` (see :mod:`bot.store.migrate`).
-SCHEMA_VERSION = 2
+#: 2: a header document plus ``draft_rows``; 3: ``draft_rows.name_key`` (see
+#: :mod:`bot.store.migrate`).
+SCHEMA_VERSION = 3
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -109,7 +111,11 @@ draft_rows = Table(
     Column("level1", String(200), nullable=False, default=""),
     Column("level2", String(200), nullable=False, default=""),
     Column("data_json", Text, nullable=False),
+    #: A task's or an indicator's name as names are compared (form_model.normalize.name_key),
+    #: so that one name is found through an index rather than by reading every row.
+    Column("name_key", String(300), nullable=False, default=""),
     Index("ix_draft_rows_draft_kind_ord", "draft_id", "kind", "ord"),
+    Index("ix_draft_rows_name", "draft_id", "kind", "name_key"),
     Index("ix_draft_rows_pair", "draft_id", "kind", "level1", "level2"),
     Index("ix_draft_rows_parent", "parent_id", "ord"),
 )
