@@ -32,6 +32,7 @@ from form_model.amounts import (
     tidy,
 )
 from form_model.findings import Severity
+from form_model.normalize import nfkc
 from form_model.thresholds import SATISFACTION_MIN_PERCENT
 from form_model.values import (
     EQ,
@@ -321,6 +322,12 @@ def v03(s: Subject) -> Iterator[Verdict]:
             f"「{name}」是比率，但指标值「{raw}」不是百分比。",
             f"'{name}' is a rate but '{raw}' is not a percentage.",
             _percent_hint(s),
+        )
+    elif v.is_percent and not is_rate(name) and nfkc(name).rstrip().endswith(VOCAB.count_name_endings):
+        yield Verdict(
+            "V03", S.WARNING,
+            f"「{name}」是数量，但指标值「{raw}」是百分比。",
+            f"'{name}' is a count but '{raw}' is a percentage.",
         )
     elif (any(w in name for w in VOCAB.money_name_words) and not is_rate(name)
           and v.amount_in_wan_yuan() is None):

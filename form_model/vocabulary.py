@@ -38,6 +38,8 @@ class Vocabulary:
     satisfaction_word: str
     #: A name with one of these (and no rate word) is an amount of money (V03).
     money_name_words: tuple[str, ...]
+    #: A name ending in one of these (and no rate word) is a count: a percentage is not (V03).
+    count_name_endings: tuple[str, ...]
     #: Units whose values may be negative (temperatures; V16 does not apply).
     signed_units: tuple[str, ...]
     #: Units counted in whole numbers (adjacent integer bands leave no gap).
