@@ -471,6 +471,10 @@ def open_backend(name: str, url: str, drafts: Sequence[DraftCase], stack: ExitSt
             st.new_draft(form=draft.form)
         subject.send("")  # the opening turn: the conversation asks 部门名称
         subjects.append(subject)
+    # Statistics, as autovacuum keeps them on a live database: without them the planner guesses
+    # on tables just filled, and may scan a draft's rows through the wrong index.
+    with store._engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
     with store.turn(subjects[0].conversation, subjects[0].owner) as st:
         doc = json.dumps(st.state, ensure_ascii=False, separators=(",", ":"))
     backend.core_floor = CoreFloor(store._engine, doc)

@@ -62,8 +62,7 @@ def where(nav: Nav, pos: Pos, lang: str) -> str:
         head = SEP.join(("绩效指标", pos.l1, pos.l2))
         if step.id == "ind.more":
             return head
-        rows = [r.id for r in nav.pair(pos.l1, pos.l2)]
-        n = rows.index(pos.ind) + 1 if pos.ind in rows else len(rows) + 1
+        n = nav.pair_number(pos.l1, pos.l2, pos.ind)
         label = head + (f", item {n}" if lang == "en" else f"，第 {n} 项")
         if step.target is not None and step.id != "ind.name":
             label += SEP + step.label_for(nav)[0]

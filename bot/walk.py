@@ -101,6 +101,17 @@ class Nav:
             return None
         return row.data.get(rp.field)
 
+    def pair_number(self, l1: str, l2: str, ind: int | None) -> int:
+        """The 「第 N 项」 of an indicator in its pair (one past the last for a new one), counted
+        in the database unless the pair was read anyway."""
+        if (l1, l2) in self._pairs or ind is None:
+            ids = [r.id for r in self.pair(l1, l2)]
+            return ids.index(ind) + 1 if ind in ids else len(ids) + 1
+        row = self.row(ind)
+        if row is None or row.kind != INDICATOR or (row.data.get("level1"), row.data.get("level2")) != (l1, l2):
+            return len(self.pair(l1, l2)) + 1
+        return self.draft.rank_in_pair(l1, l2, row.ord, row.id) + 1
+
     def task_index(self, task_id: int | None) -> int:
         ids = [t.id for t in self.tasks()]
         return ids.index(task_id) if task_id in ids else len(ids)

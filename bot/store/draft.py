@@ -150,6 +150,9 @@ class Draft:
     def named(self, kind: str, name: str) -> list[Row]:
         return self.rows.named(kind, name)
 
+    def rank_in_pair(self, level1: str, level2: str, ord: float, row_id: int) -> int:
+        return self.rows.rank_in_pair(level1, level2, ord, row_id)
+
     def count(self, kind: str) -> int:
         return self.rows.count(kind)
 

@@ -11,7 +11,8 @@ plus one row per task, sub-row and indicator (see :mod:`bot.store.schema`). The 
 4. records ``schema_version``.
 
 Release 3 adds ``draft_rows.name_key`` (a name found through an index): the column and its
-index are added to a release-2 table and filled from each row's name.
+index are added to a release-2 table and filled from each row's name; the pair index gains the
+rows' place.
 
 It runs inside the transaction that creates the tables (PostgreSQL: under an advisory lock),
 so several processes starting at once migrate once.
@@ -93,6 +94,8 @@ def migrate(conn: Connection) -> int:
 def _fill_name_keys(conn: Connection) -> None:
     """Release 2 → 3: every task's and indicator's name key, and the index that finds them."""
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_draft_rows_name ON draft_rows (draft_id, kind, name_key)"))
+    conn.execute(text("DROP INDEX IF EXISTS ix_draft_rows_pair"))  # release 3 adds the place
+    conn.execute(text("CREATE INDEX ix_draft_rows_pair ON draft_rows (draft_id, kind, level1, level2, ord, id)"))
     named = conn.execute(
         select(draft_rows.c.id, draft_rows.c.kind, draft_rows.c.data_json)
         .where(draft_rows.c.kind.in_((TASK, INDICATOR)))

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
 
 from bot.store.paths import INDICATOR, ITEM, TASK, PositionMap
 from bot.store.schema import draft_rows
@@ -65,7 +65,14 @@ _SELECT_NAMED = (
         draft_rows.c.kind == bindparam("kind"),
         draft_rows.c.name_key == bindparam("key"),
     )
-    .order_by(draft_rows.c.ord, draft_rows.c.id)
+)  # no ORDER BY: it would steer SQLite to the (draft, kind, ord) index, a scan of the kind
+_RANK_IN_PAIR = select(func.count()).where(
+    draft_rows.c.draft_id == bindparam("draft_id"),
+    draft_rows.c.kind == INDICATOR,
+    draft_rows.c.level1 == bindparam("l1"),
+    draft_rows.c.level2 == bindparam("l2"),
+    or_(draft_rows.c.ord < bindparam("ord"),
+        and_(draft_rows.c.ord == bindparam("ord"), draft_rows.c.id < bindparam("row_id"))),
 )
 _SELECT_ALL = (
     select(*_cols)
@@ -176,13 +183,19 @@ class DraftRows:
         return [_row(r) for r in self.conn.execute(
             _SELECT_PAIR, {"draft_id": self.draft_id, "l1": level1, "l2": level2})]
 
+    def rank_in_pair(self, level1: str, level2: str, ord: float, row_id: int) -> int:
+        """How many indicators of a pair come before the place (ord, id)."""
+        return self.conn.execute(_RANK_IN_PAIR, {"draft_id": self.draft_id, "l1": level1, "l2": level2,
+                                                 "ord": ord, "row_id": row_id}).scalar_one()
+
     def named(self, kind: str, name: str) -> list[Row]:
         """The tasks or indicators whose name is ``name`` (as names are compared), in order."""
         key = name_key(name)[:NAME_KEY_MAX]
         if not key:
             return []
-        return [_row(r) for r in self.conn.execute(
+        found = [_row(r) for r in self.conn.execute(
             _SELECT_NAMED, {"draft_id": self.draft_id, "kind": kind, "key": key})]
+        return sorted(found, key=lambda r: (r.ord, r.id))
 
     def outline(self) -> list[PairInfo]:
         """Every pair that has indicators, in the order of their first row."""

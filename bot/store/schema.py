@@ -116,7 +116,8 @@ draft_rows = Table(
     Column("name_key", String(300), nullable=False, default=""),
     Index("ix_draft_rows_draft_kind_ord", "draft_id", "kind", "ord"),
     Index("ix_draft_rows_name", "draft_id", "kind", "name_key"),
-    Index("ix_draft_rows_pair", "draft_id", "kind", "level1", "level2"),
+    # With the place: a pair is read in order, and 「第 N 项」 counted, from the index alone.
+    Index("ix_draft_rows_pair", "draft_id", "kind", "level1", "level2", "ord", "id"),
     Index("ix_draft_rows_parent", "parent_id", "ord"),
 )
 
