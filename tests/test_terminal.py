@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,8 +22,10 @@ from tests.chat import current_form
 PASTE_START, PASTE_END = "\x1b[200~", "\x1b[201~"
 
 
-def chat_in_terminal(store: Store, tmp_path: Path, keys: list[str]) -> str:
-    """Type (and paste) into the chat as a terminal sends it; what the chat printed."""
+def chat_in_terminal(store: Store, tmp_path: Path, keys: list[str],
+                     until: Callable[[str], bool] | None = None) -> str:
+    """Type (and paste) into the chat as a terminal sends it; what the chat printed (once
+    ``until`` holds of it, or there is a reply block per key)."""
     out = io.StringIO()
     with create_pipe_input() as typed:
         runner = threading.Thread(target=run_chat, args=(Engine(store), "U1", tmp_path),
@@ -31,7 +34,8 @@ def chat_in_terminal(store: Store, tmp_path: Path, keys: list[str]) -> str:
         for key in keys:
             typed.send_text(key)
         deadline = time.monotonic() + 30
-        while out.getvalue().count("\n\n") < len(keys) + 1 and time.monotonic() < deadline:
+        done = until or (lambda said: said.count("\n\n") >= len(keys) + 1)
+        while not done(out.getvalue()) and time.monotonic() < deadline:
             time.sleep(0.05)  # wait for the replies (the chat prints one block per reply)
         typed.close()  # end of input: the chat ends as on Ctrl-D
         runner.join(10)
@@ -62,3 +66,29 @@ def test_typing_in_the_terminal_answers_and_numbers_pick_choices(store: Store, t
 def test_a_file_is_sent_with_at(store: Store, tmp_path: Path, seed_file: Path, seed_text: str) -> None:
     chat_in_terminal(store, tmp_path, [f"@{seed_file}\r"])
     assert current_form(store, "cli:U1", "user:U1") == read_text(seed_text)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_last_years_form_carried_forward_in_the_terminal(store: Store, tmp_path: Path, seed_text: str) -> None:
+    from form_model.exporter import write_form
+    from form_model.importers import read_xlsx
+    from tests.test_carry_forward import expected_this_year
+
+    last = read_text(seed_text)
+    last.year = 2025
+    last.overall_goal = "2025年：" + last.overall_goal
+    (tmp_path / "in").mkdir()
+    workbook = tmp_path / "in" / "2025年申报表.xlsx"
+    workbook.write_bytes(write_form(last))
+    keys = [f"@{workbook}", "2",  # 2) 以此为基础起草 2026 年
+            "1",  # 1) the years in the texts
+            "本部分不变", "保留", "4",  # 4) 删除此任务 (开展省内帮扶工作)
+            "同上", "≥12次", "广州对口帮扶省内镇数量：≥70个", "其余都不变", "没有了",
+            "表格完整吗？", "导出"]
+    said = chat_in_terminal(store, tmp_path, [k + "\r" for k in keys],
+                            until=lambda said: "[已保存 saved:" in said)
+    assert "以此为基础起草 2026 年" in said and "已删除任务「开展省内帮扶工作」" in said
+    assert "Y01" in said and "上年年度指标值为「78个」" in said  # the comparison with last year
+    assert len(keys) <= 15
+    [saved] = [p for p in tmp_path.glob("*.xlsx")]
+    assert read_xlsx(saved.read_bytes()) == expected_this_year(last)
