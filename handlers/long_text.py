@@ -22,7 +22,10 @@ HEADINGS_ROOM = 300
 
 def utf16_len(text: str) -> int:
     """Characters as Slack counts them (UTF-16 code units, never fewer than Python's count)."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    if text.isascii():
+        return len(text)
+    # surrogatepass: a lone surrogate (it cannot come from Slack, but may from a test) counts one
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def utf16_prefix(text: str, units: int) -> str:
