@@ -37,15 +37,13 @@ from common import (
     header,
     ms,
     percentile,
-    postgres_base_url,
-    postgres_reachable,
+    postgres_chosen,
     postgres_url,
     seed_file,
     sqlite_url,
     table,
     versions,
 )
-from sqlalchemy.engine import make_url
 
 from bot.engine import Engine, warm_up
 from bot.messages import msg
@@ -176,12 +174,8 @@ def main() -> int:
     backends: list[tuple[str, Callable[[], AbstractContextManager[str]]]] = [
         ("SQLite", sqlite_url)
     ]
-    pg = postgres_base_url(args.postgres)
-    if args.no_postgres:
-        print("SKIPPED PostgreSQL: --no-postgres")
-    elif (why := postgres_reachable(pg)) is not None:
-        print(f"SKIPPED PostgreSQL: {make_url(pg).render_as_string()} unreachable ({why})")
-    else:
+    pg = postgres_chosen(args.postgres, args.no_postgres)
+    if pg is not None:
         backends.append(("PostgreSQL", lambda: postgres_url(pg)))
 
     rows = []

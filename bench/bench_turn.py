@@ -86,8 +86,7 @@ from common import (
     header,
     ms,
     percentile,
-    postgres_base_url,
-    postgres_reachable,
+    postgres_chosen,
     postgres_url,
     postgres_version,
     scaled_form,
@@ -907,12 +906,8 @@ def markdown(turns: dict[Key, Samples], forms: dict[Key, Samples], backends: Seq
 def backends_open(args: argparse.Namespace, drafts: Sequence[DraftCase]) -> Iterator[tuple[list[Backend], list[Subject]]]:
     with ExitStack() as stack:
         urls = [("SQLite", stack.enter_context(sqlite_url()))]
-        pg = postgres_base_url(args.postgres)
-        if args.no_postgres:
-            print("SKIPPED PostgreSQL: --no-postgres")
-        elif (why := postgres_reachable(pg)) is not None:
-            print(f"SKIPPED PostgreSQL: {make_url(pg).render_as_string()} unreachable ({why})")
-        else:
+        pg = postgres_chosen(args.postgres, args.no_postgres)
+        if pg is not None:
             print(f"PostgreSQL {postgres_version(pg)} at {make_url(pg).host}")
             urls.append(("PostgreSQL", stack.enter_context(postgres_url(pg))))
         backends, subjects = [], []

@@ -555,6 +555,19 @@ def postgres_reachable(base_url: str) -> str | None:
     return None
 
 
+def postgres_chosen(explicit: str | None, no_postgres: bool) -> str | None:
+    """The PostgreSQL base URL a benchmark runs on, or None (saying why it is skipped)."""
+    pg = postgres_base_url(explicit)
+    if no_postgres:
+        print("SKIPPED PostgreSQL: --no-postgres")
+        return None
+    why = postgres_reachable(pg)
+    if why is not None:
+        print(f"SKIPPED PostgreSQL: {make_url(pg).render_as_string()} unreachable ({why})")
+        return None
+    return pg
+
+
 def postgres_version(url: str) -> str:
     """The server's version string (SHOW server_version)."""
     engine = create_engine(url, poolclass=NullPool, connect_args={"connect_timeout": 5})
