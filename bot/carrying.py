@@ -334,7 +334,7 @@ def move_on(conv: Conversation, prefix: str | None = None, extra: list[Choice] |
     """The carry walk goes on with the next value still carried."""
     conv.nav.forget()
     nxt = carry_next(conv.nav, conv.state.carry_skipped)
-    if nxt.step == DONE or nxt.step == "carry.new":
+    if nxt.step == "carry.new":  # everything was asked once: what was passed over comes next time
         conv.state.carry_skipped = []
     conv.set_pos(nxt)
     conv.prompt(prefix, extra)

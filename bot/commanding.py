@@ -17,7 +17,7 @@ from bot.store import Change, parse_row_path
 from bot.store.paths import ITEM, TASK
 from bot.targets import locate, resolve
 from bot.types import Choice
-from bot.walk import first_missing, pos_for_path, resume_at, valid
+from bot.walk import carry_paths_of, first_missing, pos_for_path, resume_at, valid
 
 
 def run(conv: Conversation, command: Command) -> None:
@@ -58,6 +58,8 @@ def skip(conv: Conversation) -> None:
         conv.say(conv.m("nothing_to_skip"))
         return
     conv.state.pending = None
+    if carrying.is_carry_question(conv, step):  # passed over: still 「沿用上年」, asked after the rest
+        conv.state.carry_skipped += carry_paths_of(conv.nav, pos)
     default = {"task.more": "done", "ind.more": "next"}.get(step.id)
     conv.move_on(conv.m("skipped"), choice=default)
 

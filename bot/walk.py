@@ -305,16 +305,16 @@ def carry_pos(nav: Nav, path: str) -> Pos | None:
     return None
 
 
-def carry_next(nav: Nav, skipped: list[str], asked_new: bool = False) -> Pos:
+def carry_next(nav: Nav, skipped: list[str]) -> Pos:
     """What the carry walk asks next: the first value still carried (and not passed over), then
-    whether anything is new, then the end."""
+    whether anything is new."""
     for path in carried(nav):
         if path in skipped:
             continue
         pos = carry_pos(nav, path)
         if pos is not None:
             return pos
-    return Pos(step=DONE) if asked_new else Pos(step="carry.new")
+    return Pos(step="carry.new")
 
 
 def carry_paths_of(nav: Nav, pos: Pos) -> list[str]:

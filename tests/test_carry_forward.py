@@ -119,6 +119,20 @@ def test_history_says_what_came_from_last_year_and_undo_goes_back(store: Store, 
     assert "1. 广州市协作办公室（2025年）" in chat.text  # last year's form is still there
 
 
+def test_skip_in_the_carry_walk_passes_a_value_over_and_keeps_its_mark(store: Store, last_year: Form) -> None:
+    chat = Chat(Engine(store))
+    chat.open()
+    chat.upload("last.xlsx", write_form(last_year))
+    chat.click("carry:start:2026")
+    assert "【预算整体情况 › 部门预算支出 › 基本支出】" in chat.text
+    chat.say("跳过")
+    assert "已跳过" in chat.text and "【预算整体情况 › 部门预算支出 › 项目支出】" in chat.text
+    assert "budget.basic_expenditure" in chat.form().carried  # still 「沿用上年」: Y06 will say so
+    chat.say("跳过")
+    assert "【预算整体情况 › 收入来源 › 财政拨款】" in chat.text
+    assert {"budget.basic_expenditure", "budget.project_expenditure"} <= set(chat.form().carried)
+
+
 def test_history_names_a_dropped_task_once(store: Store, last_year: Form) -> None:
     chat = Chat(Engine(store))
     chat.open()
