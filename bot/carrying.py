@@ -93,8 +93,7 @@ def replace_years(conv: Conversation, old: int, new: int) -> None:
 # --- the questions -------------------------------------------------------------------------
 
 def _base(conv: Conversation) -> Form | None:
-    data = conv.draft.base
-    return Form.model_validate(data) if data else None
+    return conv.draft.base_form()
 
 
 def _last_task(base: Form | None, name: str) -> Any:
@@ -287,10 +286,11 @@ def answer_indicator(conv: Conversation, text: str, pos: Pos) -> None:
         lines += [conv.m("value_note", note=n) for n in reading.notes]
         fixes += [Choice(conv.m("choice_fix", value=shorten(v, 40)), f"fix:{path}|{v}") for v in reading.fixes]
     confirm(conv, carry_paths_of(conv.nav, pos))
-    lower = lower_than_last(conv, d.get("name", ""), text)
-    if lower:
-        conv.state.pending = Pending(kind="explain", data={"path": f"indicator:{pos.ind}.annual_value"})
-        lines.append(conv.m("carry_lower", last=lower))
+    lowered = [(f"indicator:{pos.ind}.{attr}", last) for attr in attrs
+               if (last := lower_than_last(conv, d.get("name", ""), d.get("level1", ""), attr, text))]
+    if lowered:  # one reason for every column whose target went down (each is a Y01 otherwise)
+        conv.state.pending = Pending(kind="explain", data={"paths": [p for p, _ in lowered]})
+        lines.append(conv.m("carry_lower", last=lowered[0][1]))
         fixes.append(Choice(conv.m("choice_explain"), "carry:explain"))
     move_on(conv, "\n".join(lines), fixes)
 
@@ -302,19 +302,17 @@ def step_label(conv: Conversation, attr: str) -> str:
     return field_label(STEP_BY_ID[f"ind.{attr}"], conv.lang, conv.nav)
 
 
-def lower_than_last(conv: Conversation, name: str, text: str) -> str | None:
-    """Last year's value, when the new target is lower (what rule Y01 says)."""
-    base = _base(conv)
-    last = _last_indicator(base, name)
+def lower_than_last(conv: Conversation, name: str, level1: str, attr: str, text: str) -> str | None:
+    """Last year's value of the column ``attr``, when ``text`` is a lower target there: what
+    rule Y01 will say, by the same comparison."""
+    last = _last_indicator(_base(conv), name)
     if last is None:
         return None
-    from form_model.checker.rules_compare import _comparable
-    from form_model.values import GE, direction, parse_value
+    from form_model.checker.rules_compare import lower_than_before
+    from form_model.values import parse_value
 
-    new, old = parse_value(text), parse_value(last.annual_value or last.period_value)
-    if direction(name) == GE and _comparable(new, old) and new.value < old.value:  # type: ignore[operator]
-        return old.raw
-    return None
+    old = lower_than_before(name, level1, parse_value(text), getattr(last, attr))
+    return old.raw if old is not None else None
 
 
 def explain(conv: Conversation, text: str) -> None:
@@ -325,7 +323,9 @@ def explain(conv: Conversation, text: str) -> None:
         conv.prompt()
         return
     explanations = dict(conv.nav.value("explanations") or {})
-    explanations[pending.data["path"]] = text.strip()
+    # ("path": a state saved before a reason covered every lowered column)
+    for path in pending.data.get("paths") or [pending.data["path"]]:
+        explanations[path] = text.strip()
     conv.change("explanations", explanations)
     conv.prompt(conv.m("carry_explained"))
 

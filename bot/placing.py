@@ -147,7 +147,9 @@ def _take(conv: Conversation, out: Outcome, pos: Pos, raw: str, label: str,
     if step.target.kind == "indicator" and step.target.reader == "value" and conv.draft.base:
         from bot.carrying import lower_than_last
 
-        lower = lower_than_last(conv, (ctx.name if ctx else "") or _row_name(conv, pos), str(reading.value))
+        name = (ctx.name if ctx else "") or _row_name(conv, pos)
+        level1 = (ctx.level1 if ctx else "") or pos.l1
+        lower = lower_than_last(conv, name, level1, step.target.name, str(reading.value))
         if lower:  # what rule Y01 will say: the target is lower than last year's
             out.recorded.append(f"  {conv.m('carry_lower', last=lower)}")
     out.fixes += [Choice(conv.m("choice_fix", value=shorten(v, 40)), f"fix:{path}|{v}") for v in reading.fixes]

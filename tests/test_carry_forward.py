@@ -153,6 +153,52 @@ def test_history_names_a_dropped_task_once(store: Store, last_year: Form) -> Non
     assert "removed key task '开展省内帮扶工作'" in chat.text
 
 
+def _small_last_year() -> Form:
+    return Form.model_validate({
+        "department": "甲局", "year": 2025,
+        "budget": {"basic_expenditure": "100", "project_expenditure": "900"},
+        "tasks": [{"name": "职业培训", "items": [{"content": "开展培训", "amount": "900", "goal": "培训1万人次"}]}],
+        "indicators": [
+            {"level1": "产出指标", "level2": "数量指标", "name": "职业培训人次", "period_value": "≥10000人次",
+             "annual_value": "≥10000人次"},
+            {"level1": "成本指标", "level2": "经济成本指标", "name": "人均培训经费", "period_value": "≥500元",
+             "annual_value": "≥500元"},
+        ],
+    })
+
+
+def test_the_chat_says_lower_than_last_year_exactly_when_y01_will(store: Store) -> None:
+    chat = Chat(Engine(store))
+    chat.open()
+    chat.upload("last.xlsx", write_form(_small_last_year()))
+    chat.click("carry:start:2026")
+    chat.say("人均培训经费：≥450元")  # a cost: less is better, so no word (and no Y01)
+    assert "低于上年" not in chat.text
+    chat.say("职业培训人次：≥9000人次")  # lower in both columns
+    assert "目标低于上年（≥10000人次）" in chat.text
+    chat.say("其余都不变")
+    chat.say("表格完整吗？")
+    assert chat.text.count("[Y01") == 2  # 实施周期 and 年度
+
+
+def test_one_reason_covers_every_column_whose_target_went_down(store: Store) -> None:
+    chat = Chat(Engine(store))
+    chat.open()
+    chat.upload("last.xlsx", write_form(_small_last_year()))
+    chat.click("carry:start:2026")
+    chat.say("本部分不变")
+    chat.say("保留")
+    assert "「职业培训人次」上年" in chat.text
+    chat.say("≥9000人次")  # the carry question: both columns take it
+    assert "目标低于上年（≥10000人次）" in chat.text
+    chat.click("carry:explain")
+    chat.say("培训补贴标准调整，人数相应减少")
+    assert "已记录原因" in chat.text
+    chat.say("其余都不变")
+    chat.say("表格完整吗？")
+    assert "[Y01" not in chat.text
+
+
 def test_the_comparison_with_last_year() -> None:
     last = Form.model_validate({
         "department": "甲局", "year": 2025,

@@ -118,6 +118,7 @@ class Draft:
     origin: str | None = None
     undoes: str | None = None
     header_dirty: bool = False
+    _base_form: Form | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.rows = DraftRows(self.conn, self.id)
@@ -128,9 +129,13 @@ class Draft:
         """The whole form and where each row sits in it (reads every row)."""
         return self.rows.load_form(self.header)
 
-    def header_form(self) -> Form:
-        """The header as a form whose task and indicator tables are left empty."""
-        return Form.model_validate(self.header | _EMPTY_TABLES)
+    def base_form(self) -> Form | None:
+        """Last year's form (see :meth:`set_base`), validated once per turn."""
+        if self.base is None:
+            return None
+        if self._base_form is None:
+            self._base_form = Form.model_validate(self.base)
+        return self._base_form
 
     def row(self, row_id: int) -> Row | None:
         return self.rows.row(row_id)
@@ -273,7 +278,7 @@ class Draft:
         """Keep (or forget) last year's form beside this draft: shown and compared, never edited."""
         self.conn.execute(update(drafts).where(drafts.c.id == self.id)
                           .values(base_json=dumps(base) if base is not None else None))
-        self.base = base
+        self.base, self._base_form = base, None
 
     # ---- history -------------------------------------------------------------------------
 

@@ -62,6 +62,17 @@ def _comparable(new: IndicatorValue, old: IndicatorValue) -> bool:
         set(new.problems) | set(old.problems) <= {EXTRA_TEXT} and _shape(new) == _shape(old))
 
 
+def lower_than_before(name: str, level1: str, new: IndicatorValue, before: str) -> IndicatorValue | None:
+    """Last year's value ``before`` when ``new`` is a lower target of a 正向 indicator (what Y01
+    reports; the chat asks the same when a value is typed)."""
+    if direction(name, level1) != GE:
+        return None
+    old = parse_value(before)
+    if _comparable(new, old) and new.value < old.value:  # type: ignore[operator]
+        return old
+    return None
+
+
 @rule("Y01", S.WARNING, "a target is not lower than last year's without a reason")
 def y01(ctx: Context) -> Iterator[Finding]:
     if ctx.base is None:
@@ -69,13 +80,16 @@ def y01(ctx: Context) -> Iterator[Finding]:
     last = {name_key(i.name): i for i in ctx.base.indicators if i.name}
     for k, ind in ctx.named_indicators():
         before = last.get(name_key(ind.name))
-        if before is None or direction(ind.name, ind.level1) != GE:
+        if before is None:
             continue
         for attr in VALUE_ATTRS:
             path = f"indicators[{k}].{attr}"
-            new, old = ctx.value(k, attr), parse_value(getattr(before, attr))
-            if path in ctx.form.explanations or not _comparable(new, old) or not new.value < old.value:  # type: ignore[operator]
+            if path in ctx.form.explanations:
                 continue
+            old = lower_than_before(ind.name, ind.level1, ctx.value(k, attr), getattr(before, attr))
+            if old is None:
+                continue
+            new = ctx.value(k, attr)
             yield finding(
                 "Y01", S.WARNING, indicator_place(ctx, k, attr),
                 f"目标低于上年：上年{_LABELS[attr][0]}为「{old.raw}」，今年为「{new.raw}」。请说明原因，或恢复上年目标。",
