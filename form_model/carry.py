@@ -121,6 +121,15 @@ def marks_properties(form: Form) -> list[tuple[str, str]]:
     return [(f"{MARKS_PROPERTY}_{n + 1:03d}", part) for n, part in enumerate(parts)]
 
 
+def keep_valid_marks(form: Form) -> Form:
+    """``form`` with only the marks that name one of its own values: marks come from files
+    (a workbook's properties, a JSON form), and a damaged or foreign one names nothing here."""
+    values = set(carried_paths(form))
+    form.carried = [p for p in form.carried if p in values]
+    form.explanations = {p: why for p, why in form.explanations.items() if p in values}
+    return form
+
+
 def marks_from_properties(props: dict[str, str]) -> tuple[list[str], dict[str, str]]:
     """The marks kept by :func:`marks_properties` (nothing when absent or damaged)."""
     names = sorted(k for k in props if k.startswith(f"{MARKS_PROPERTY}_"))

@@ -153,6 +153,25 @@ def test_history_names_a_dropped_task_once(store: Store, last_year: Form) -> Non
     assert "removed key task '开展省内帮扶工作'" in chat.text
 
 
+BOGUS_MARKS = ["indicators[0].bogus", "indicators[99].annual_value", "tasks[0].items[0].goal", "budget.nope", "x"]
+
+
+def test_marks_in_a_workbook_that_name_nothing_here_are_ignored(last_year: Form) -> None:
+    form = last_year.model_copy(deep=True)
+    form.carried = [*BOGUS_MARKS, "indicators[0].annual_value", "budget.basic_expenditure"]
+    form.explanations = {"indicators[0].bogus": "?", "indicators[0].period_value": "原因"}
+    read = read_xlsx(write_form(form))
+    assert read.carried == ["indicators[0].annual_value", "budget.basic_expenditure"]
+    assert read.explanations == {"indicators[0].period_value": "原因"}
+
+
+def test_the_check_takes_any_marks_without_failing(last_year: Form) -> None:
+    form = last_year.model_copy(deep=True)
+    form.carried = [*BOGUS_MARKS, "indicators[0].annual_value"]
+    [y06] = [f for f in check(form).findings if f.code == "Y06"]
+    assert y06.message.startswith("1 项沿用上年")
+
+
 def _small_last_year() -> Form:
     return Form.model_validate({
         "department": "甲局", "year": 2025,

@@ -190,12 +190,12 @@ def _carried_place(ctx: Context, path: str) -> Place | None:
         return budget_place(attr) if attr in BUDGET_FIELD_BY_ATTR else None
     if path.startswith("indicators["):
         k, _, attr = path[len("indicators["):].partition("].")
-        if k.isdigit() and int(k) < len(ctx.form.indicators):
+        if k.isdigit() and int(k) < len(ctx.form.indicators) and attr in VALUE_ATTRS:
             return indicator_place(ctx, int(k), attr)
     if path.startswith("tasks["):
         t, _, rest = path[len("tasks["):].partition("].items[")
-        i, _, _ = rest.partition("]")
-        if t.isdigit() and i.isdigit() and int(t) < len(ctx.form.tasks) and int(i) < len(ctx.form.tasks[int(t)].items):
+        i, _, tail = rest.partition("]")
+        if tail == ".amount" and t.isdigit() and i.isdigit() and int(t) < len(ctx.form.tasks) and int(i) < len(ctx.form.tasks[int(t)].items):
             return task_place(ctx, int(t), int(i), "amount")
     return None
 

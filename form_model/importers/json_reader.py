@@ -6,6 +6,7 @@ import re
 
 from pydantic import ValidationError
 
+from form_model.carry import keep_valid_marks
 from form_model.importers.errors import FormReadError
 from form_model.models import CAPS, Form
 
@@ -52,7 +53,7 @@ def read_json(data: str | bytes) -> Form:
     problem = CAPS.problem(form)
     if problem is not None:
         raise FormReadError.of("over_caps", *problem)
-    return form
+    return keep_valid_marks(form)
 
 
 def _error(exc: ValidationError) -> FormReadError:

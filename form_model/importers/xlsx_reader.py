@@ -22,7 +22,7 @@ from typing import Any
 import openpyxl
 from openpyxl.worksheet.worksheet import Worksheet
 
-from form_model.carry import marks_from_properties
+from form_model.carry import keep_valid_marks, marks_from_properties
 from form_model.importers.cells import Grid
 from form_model.importers.errors import FormReadError
 from form_model.importers.gate import LIMITS, GateLimits, SheetScan, WorkbookScan, check_xlsx
@@ -49,7 +49,7 @@ def read_xlsx(data: bytes, limits: GateLimits = LIMITS) -> Form:
     :class:`FormReadError`."""
     form = _read_form(data, limits)
     form.carried, form.explanations = marks_from_properties(custom_properties(data))
-    return form
+    return keep_valid_marks(form)
 
 
 def custom_properties(data: bytes) -> dict[str, str]:
