@@ -518,6 +518,23 @@ def test_unreachable_database_raises_store_unavailable() -> None:
     assert time.monotonic() - started < 10
 
 
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)  # (SQLite's pool does not queue)
+def test_a_pool_with_no_free_connection_is_store_unavailable(db_url: str, make_store: StoreFactory) -> None:
+    busy = make_store(pool_size=1)  # one pooled connection and one overflow
+    busy._engine.pool._timeout = 0.2  # type: ignore[attr-defined]  # (pool_timeout: 30 s by default)
+    held = [busy._engine.connect(), busy._engine.connect()]
+    try:
+        with pytest.raises(StoreUnavailable), busy.turn("dm:U1", "user:U1"):
+            pass  # told "try again shortly", not an internal error
+        with pytest.raises(StoreUnavailable):
+            busy.get_lang("U1")
+    finally:
+        for conn in held:
+            conn.close()
+    with busy.turn("dm:U1", "user:U1") as t:
+        assert t.state == {}
+
+
 @pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
 def test_store_reports_outage_and_recovers_by_itself(db_url: str, make_store: StoreFactory) -> None:
     url = make_url(db_url)

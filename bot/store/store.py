@@ -138,19 +138,29 @@ def _is_transient(error: BaseException) -> bool:
     return isinstance(error, exc.DBAPIError) and error.connection_invalidated
 
 
+@contextlib.contextmanager
+def _translated() -> Iterator[None]:
+    """Transient database failures (and a pool that timed out) become StoreUnavailable."""
+    try:
+        yield
+    except exc.SQLAlchemyError as error:
+        if _is_transient(error):
+            raise StoreUnavailable(str(error).splitlines()[0]) from error
+        raise
+
+
 def _retry_dead_connection(action: Callable[[], R]) -> R:
     """Run a self-contained transaction; once more if its connection turned out to be dead
     (connections are not pinged before use: the first statement after an outage finds out,
     and nothing had been done on it). Transient failures become StoreUnavailable."""
     for attempt in (1, 2):
         try:
-            return action()
-        except (StoreUnavailable, exc.DBAPIError) as error:
-            cause = error.__cause__ if isinstance(error, StoreUnavailable) else error
+            with _translated():
+                return action()
+        except StoreUnavailable as error:
+            cause = error.__cause__
             if attempt == 1 and isinstance(cause, exc.DBAPIError) and cause.connection_invalidated:
                 continue
-            if isinstance(error, exc.DBAPIError) and _is_transient(error):
-                raise StoreUnavailable(str(error).splitlines()[0]) from error
             raise
     raise AssertionError("unreachable")
 
@@ -159,12 +169,8 @@ def _translating(method: Callable[P, R]) -> Callable[P, R]:
     """Store methods: transient failures become StoreUnavailable."""
     @functools.wraps(method)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
+        with _translated():
             return method(*args, **kwargs)
-        except exc.SQLAlchemyError as error:
-            if _is_transient(error):
-                raise StoreUnavailable(str(error).splitlines()[0]) from error
-            raise
 
     return wrapper
 
@@ -357,17 +363,16 @@ class Store:
         """One transaction; commits on success, rolls back on any exception."""
         conn: Connection | None = None
         try:
-            conn = self._engine.connect()
-            if write:
-                conn.execution_options(**{_WRITE_OPTION: True})
-            conn.begin()
-            yield conn
-            conn.commit()
-        except BaseException as error:
+            with _translated():
+                conn = self._engine.connect()
+                if write:
+                    conn.execution_options(**{_WRITE_OPTION: True})
+                conn.begin()
+                yield conn
+                conn.commit()
+        except BaseException:
             if conn is not None:
                 _quietly(conn.rollback)
-            if isinstance(error, exc.SQLAlchemyError) and _is_transient(error):
-                raise StoreUnavailable(str(error).splitlines()[0]) from error
             raise
         finally:
             if conn is not None:
@@ -392,13 +397,12 @@ class Store:
             lambda: self._open_turn(conversation_key, owner, user, event_id))
         conn = current.conn
         try:
-            yield current
-            current.finish()
-            conn.commit()
-        except BaseException as error:
+            with _translated():
+                yield current
+                current.finish()
+                conn.commit()
+        except BaseException:
             _quietly(conn.rollback)
-            if isinstance(error, exc.SQLAlchemyError) and _is_transient(error):
-                raise StoreUnavailable(str(error).splitlines()[0]) from error
             raise
         finally:
             current.closed = True
@@ -573,25 +577,16 @@ class Turn:
         self.created = False
         params = {"key": conversation_key, "user": user, "event_id": event_id or ""}
         postgres = conn.dialect.name == "postgresql"
-        try:
-            locked = conn.execute(_LOCK, params).first() if postgres else True
-            if locked is None:
-                self.created = _insert_ignore(conn, conversations, {
-                    "key": conversation_key, "owner": owner, "active_draft_id": None,
-                    "state_json": "{}", "version": 0, "updated_at": _now(),
-                }, ["key"])
-                conn.execute(_LOCK, params)
-            row = conn.execute(_OPEN, params).first()
-            if row is None:  # SQLite, first turn
-                self.created = _insert_ignore(conn, conversations, {
-                    "key": conversation_key, "owner": owner, "active_draft_id": None,
-                    "state_json": "{}", "version": 0, "updated_at": _now(),
-                }, ["key"])
-                row = conn.execute(_OPEN, params).one()
-        except exc.SQLAlchemyError as error:
-            if _is_transient(error):
-                raise StoreUnavailable(str(error).splitlines()[0]) from error
-            raise
+        new_conversation = {"key": conversation_key, "owner": owner, "active_draft_id": None,
+                            "state_json": "{}", "version": 0, "updated_at": _now()}
+        locked = conn.execute(_LOCK, params).first() if postgres else True
+        if locked is None:
+            self.created = _insert_ignore(conn, conversations, new_conversation, ["key"])
+            conn.execute(_LOCK, params)
+        row = conn.execute(_OPEN, params).first()
+        if row is None:  # SQLite, first turn
+            self.created = _insert_ignore(conn, conversations, new_conversation, ["key"])
+            row = conn.execute(_OPEN, params).one()
         if row.owner != owner:
             raise NotYourConversation(conversation_key)
         self.state: dict[str, Any] = json.loads(row.state_json)
