@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from bot import jobs, row_entry
 from bot.conversation import Conversation, Imported
 from bot.messages import msg
-from bot.render import draft_title, progress_text, summary_of
+from bot.render import draft_title, progress_text
 from bot.routing import route
 from bot.store import AccessDenied, DraftChanged, DraftInfo, Store, StoreUnavailable
 from bot.types import Applied, Job, Reply, Turn
@@ -59,7 +59,6 @@ def warm_up() -> None:
 
     from bot.labelled import vocabulary
     from bot.routing import choice_words
-    from form_model.checker import check
     from form_model.exporter import write_form
     from form_model.framework import framework
     from form_model.matching import Column, match
@@ -279,7 +278,6 @@ def refresh_summaries(store: Store, user: str) -> int:
     for _, d in _listed(store, user):
         if d.summary and d.summary.get("version") == d.version:
             continue
-        snap = store.snapshot(d.id, d.owner)
-        store.set_summary(d.id, d.owner, summary_of(snap.form, check(snap.form), snap.info.version))
+        jobs.check_and_keep(store, store.snapshot(d.id, d.owner))  # as the chat's check does
         refreshed += 1
     return refreshed

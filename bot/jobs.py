@@ -32,7 +32,8 @@ def run(store: Store, job: Job) -> list[Reply]:
     return handler(store, job, snap)
 
 
-def _report(store: Store, snap: Snapshot) -> Report:
+def check_and_keep(store: Store, snap: Snapshot) -> Report:
+    """Check a draft (against last year's, when it was carried forward) and keep its summary."""
     base = Form.model_validate(snap.base) if snap.base else None
     report = check(snap.form, base=base)
     store.set_summary(snap.info.id, snap.info.owner, summary_of(snap.form, report, snap.info.version))
@@ -68,7 +69,7 @@ def record_offers(store: Store, job: Job, choices: list[Choice]) -> None:
 
 
 def _check(store: Store, job: Job, snap: Snapshot) -> list[Reply]:
-    report = _report(store, snap)
+    report = check_and_keep(store, snap)
     choices = _offers(job, snap, report) + [Choice(msg(job.lang, "choice_export"), "cmd:export")]
     heading = msg(job.lang, "import_ok", source=job.data["source"], summary=summary_line(report, job.lang)) \
         if job.data.get("source") else None
@@ -89,7 +90,7 @@ def _export(store: Store, job: Job, snap: Snapshot) -> list[Reply]:
         data = write_form(snap.form)
     except ExportError as e:
         return [Reply(msg(job.lang, "export_failed", reason=e.message_zh if job.lang == "zh" else e.message_en))]
-    report = _report(store, snap)
+    report = check_and_keep(store, snap)
     name = export_filename(snap.form)
     text = msg(job.lang, "export_ok", name=name, summary=summary_line(report, job.lang))
     if report.errors:
@@ -99,7 +100,7 @@ def _export(store: Store, job: Job, snap: Snapshot) -> list[Reply]:
 
 
 def _status(store: Store, job: Job, snap: Snapshot) -> list[Reply]:
-    report = _report(store, snap)
+    report = check_and_keep(store, snap)
     title = draft_title(snap.form, job.lang)
     text = msg(job.lang, "status_head", draft=title) + "\n" + render_progress(snap.form, report, job.lang)
     nxt = job.data.get("next")

@@ -3,6 +3,7 @@ PostgreSQL), the comparison with last year, the history, undo, and the CLI."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -198,6 +199,21 @@ def test_the_chat_says_lower_than_last_year_exactly_when_y01_will(store: Store) 
     chat.say("其余都不变")
     chat.say("表格完整吗？")
     assert chat.text.count("[Y01") == 2  # 实施周期 and 年度
+
+
+def test_app_home_counts_the_comparison_with_last_year_too(store: Store) -> None:
+    from bot.engine import overview, refresh_summaries
+
+    chat = Chat(Engine(store))
+    chat.open()
+    chat.upload("last.xlsx", write_form(_small_last_year()))
+    chat.click("carry:start:2026")
+    chat.say("职业培训人次：≥9000人次")  # two Y01 warnings
+    assert refresh_summaries(store, "U1") >= 1
+    [mine] = [d for d in overview(store, "U1") if "2026" in d.title]
+    chat.say("表格完整吗？")
+    warnings = int(re.search(r"(\d+) 个警告", chat.text).group(1))  # type: ignore[union-attr]
+    assert mine.counts["warning"] == warnings
 
 
 def test_one_reason_covers_every_column_whose_target_went_down(store: Store) -> None:
