@@ -6,6 +6,7 @@ template in :mod:`bot.messages` uses the ones it needs, so a new step needs no c
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from bot.messages import msg
@@ -104,12 +105,16 @@ def params(nav: Nav, pos: Pos, lang: str) -> dict[str, Any]:
 _OWN_CONTENT = "seed form"
 
 
-def library_names(nav: Nav, pos: Pos) -> list[str]:
-    """Library names of the position's pair not yet in the pair (offered as choices), never
-    another department's own content."""
-    taken = {r.data.get("name") for r in nav.pair(pos.l1, pos.l2)}
-    return [x.name for x in by_level2(pos.l1, pos.l2)
+def pair_library_names(level1: str, level2: str, taken: Collection[str] = ()) -> list[str]:
+    """The library's names of a pair, but ``taken`` ones, never another department's own
+    content (offered in the chat and in Slack's row form alike)."""
+    return [x.name for x in by_level2(level1, level2)
             if x.name not in taken and not x.source.startswith(_OWN_CONTENT)]
+
+
+def library_names(nav: Nav, pos: Pos) -> list[str]:
+    """Library names of the position's pair not yet in the pair (offered as choices)."""
+    return pair_library_names(pos.l1, pos.l2, {r.data.get("name", "") for r in nav.pair(pos.l1, pos.l2)})
 
 
 def _library_example(nav: Nav, pos: Pos, lang: str) -> str:

@@ -25,14 +25,13 @@ from typing import TYPE_CHECKING, Any
 
 from bot.fields import Context, Reading, read
 from bot.messages import msg
-from bot.prompts import SEP, shorten, where
+from bot.prompts import SEP, pair_library_names, shorten, where
 from bot.state import Pos
 from bot.steps import STEP_BY_ID, step_of
 from bot.store import INDICATOR, ITEM, TASK, row_path
 from bot.types import Choice, Reply
 from bot.walk import Nav
 from form_model.framework import framework
-from form_model.library import by_level2
 from form_model.limits import TEXT_LIMITS
 from form_model.matching import Column, Decision, match
 from form_model.normalize import name_key
@@ -215,7 +214,7 @@ def level_names() -> list[tuple[str, list[str]]]:
 
 def library_names(level1: str, level2: str) -> list[str]:
     """The library's 三级 names of a pair (offered in the form)."""
-    return [x.name for x in by_level2(level1, level2)][:OFFERED_LIBRARY_NAMES]
+    return pair_library_names(level1, level2)[:OFFERED_LIBRARY_NAMES]
 
 
 def _text(value: Any) -> str:

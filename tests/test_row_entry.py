@@ -165,3 +165,11 @@ def test_a_row_gone_before_its_form_is_saved(engine: Engine, store: Store) -> No
     assert gone.errors == {"level1": "这一行已经不在草稿里了（可能被撤销或替换），表单没有保存。"}
     [draft] = store.drafts_of("user:U1")
     assert store.snapshot(draft.id, draft.owner).form.indicators == []
+
+
+def test_the_row_forms_hint_never_names_another_departments_own_indicators() -> None:
+    from bot.row_entry import library_names
+
+    names = library_names("产出指标", "数量指标")
+    assert names and "广州对口帮扶省内镇数量" not in names  # the seed's own work, as in the chat
+    assert "协助国内各地市来穗开展招商推介和经贸考察交流活动次数" not in names
