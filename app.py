@@ -219,6 +219,7 @@ def build_app(settings: Settings, store: Store) -> App:
         name="declbot",
         client=slack_client(settings),
         signing_secret=settings.signing_secret,
+        request_verification_enabled=False,  # handlers.server.flask_app verifies each request
         process_before_response=False,
         listener_executor=ThreadPoolExecutor(
             max_workers=settings.listener_threads, thread_name_prefix="declbot-listener"

@@ -69,6 +69,7 @@ def build_bare_app(bot_token: str, signing_secret: str, api_url: str) -> App:
         name="bare",
         client=slack_client(settings),  # type: ignore[arg-type]
         signing_secret=signing_secret,
+        request_verification_enabled=False,  # handlers.server.flask_app verifies each request
         process_before_response=False,
         listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS,
                                              thread_name_prefix="bare-listener"),
