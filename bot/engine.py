@@ -115,22 +115,24 @@ class Engine:
                 replies.append(Reply(msg(job.lang, "internal_error")))
         return replies
 
-    def shared_job(self, user: str, kind: str, draft_id: int, lang: str | None = None) -> list[Reply]:
+    def shared_job(self, user: str, kind: str, draft_id: int,
+                   lang: str | None = None) -> tuple[str | None, list[Reply]]:
         """Check or export (``kind``) a thread's shared draft the person took part in, from
-        outside its thread (Slack's ``/declbot`` in the person's DM): its replies, less those
-        that offer choices ("go and fix …": they belong to the thread's conversation, not to
-        where these are shown). Any other draft: "not your draft"."""
+        outside its thread (Slack's ``/declbot`` in the person's DM): the draft's title and its
+        replies, less those that offer choices ("go and fix …": they belong to the thread's
+        conversation, not to where these are shown). Any other draft: no title, "not your
+        draft"."""
         try:
             lang = lang or self.store.get_lang(user) or "zh"
             found = next(((c, d) for c, d in self.store.shared_drafts_of(user) if d.id == draft_id), None)
         except StoreUnavailable:
-            return [Reply(msg(lang or "zh", "store_unavailable"))]
+            return None, [Reply(msg(lang or "zh", "store_unavailable"))]
         if found is None or kind not in ("check", "export"):
-            return [Reply(msg(lang, "not_your_draft"))]
+            return None, [Reply(msg(lang, "not_your_draft"))]
         conversation, info = found
         job = Job(kind=kind, conversation=conversation, owner=info.owner, user=user, lang=lang,
                   draft_id=info.id, question=-1)  # no question of the thread's is answered here
-        return [r for r in self.run_jobs([job]) if not r.choices]
+        return draft_title(info.header, lang), [r for r in self.run_jobs([job]) if not r.choices]
 
     def row_form(self, turn: Turn, target: str, question: int | None = None) -> row_entry.RowForm | Reply:
         """The form of a whole row (:mod:`bot.row_entry`) as it opens in the turn's conversation:

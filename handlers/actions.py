@@ -20,7 +20,7 @@ from bot.types import Applied, Turn
 from handlers.blocks import CHOICE_ACTION_ID, answered_blocks, chosen_blocks
 from handlers.deps import Deps
 from handlers.outbox import SLACK_FAILURES
-from handlers.places import message_place
+from handlers.places import Click
 from handlers.texts import text
 from handlers.turns import apply_turn, finish_turn
 
@@ -34,15 +34,11 @@ def is_stale(applied: Applied) -> bool:
 
 def handle_choice(deps: Deps, client: WebClient, context: BoltContext, body: dict[str, Any],
                   action: dict[str, Any]) -> None:
-    user = body["user"]["id"]
-    container = body.get("container") or {}
-    channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
-    message = body.get("message") or {}
-    ts = message.get("ts") or container.get("message_ts")
+    click = Click.of(body, context.team_id)
+    user, channel, ts, message = click.user, click.channel, click.ts, click.message
     if not channel or not ts or not deps.claim(f"choice:{channel}:{ts}"):
         return
-    team = context.team_id or (body.get("team") or {}).get("id") or ""
-    place = message_place(team, user, channel, ts, message.get("thread_ts") or container.get("thread_ts"))
+    place = click.place()
     label = (action.get("text") or {}).get("text") or action.get("value", "")
     turn = Turn(place.conversation, user, choice=action["value"], shared=place.shared)
     applied = apply_turn(deps, client, place, turn)

@@ -19,8 +19,14 @@ from bot.engine import overview
 from bot.store import StoreError
 from handlers.deps import Deps
 from handlers.outbox import SLACK_FAILURES, failure_reason, notify, open_dm, post_message
-from handlers.places import Place, dm_place
-from handlers.shared_view import SHARED_ACTION_ID, VERBS, result_heading, shared_listing
+from handlers.places import Click, Place, dm_place
+from handlers.shared_view import (
+    SHARED_ACTION_ID,
+    SHARED_ACTION_PREFIX,
+    VERBS,
+    result_heading,
+    shared_listing,
+)
 from handlers.texts import text
 from handlers.turns import deliver, take_turn
 
@@ -85,24 +91,17 @@ def handle_shared(deps: Deps, client: WebClient, context: BoltContext, body: dic
                   action: dict[str, Any]) -> None:
     """A listing's button: check or export that thread draft into the DM (once per button of
     the listing: a double click exports once)."""
-    user = body["user"]["id"]
-    container = body.get("container") or {}
-    channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
-    ts = (body.get("message") or {}).get("ts") or container.get("message_ts")
-    verb = str(action.get("action_id", "")).removeprefix("declbot_shared_")
+    click = Click.of(body, context.team_id)
+    user, channel, ts = click.user, click.channel, click.ts
+    verb = str(action.get("action_id", "")).removeprefix(SHARED_ACTION_PREFIX)
     value = str(action.get("value") or "")
     if not channel or not value.isdigit() or not deps.claim(f"shared:{channel}:{ts}:{verb}:{value}"):
         return
-    team = context.team_id or (body.get("team") or {}).get("id") or ""
-    place = dm_place(team, user, channel)
+    place = dm_place(click.team, user, channel)
     lang = deps.lang(user)
-    try:
-        draft = next((d for d in overview(deps.store, user, lang) if d.id == int(value) and d.place), None)
-    except StoreError:
-        draft = None
-    replies = deps.engine.shared_job(user, verb, int(value), lang)
-    if draft is not None:
-        notify(client, place, result_heading(draft, lang))
+    title, replies = deps.engine.shared_job(user, verb, int(value), lang)
+    if title is not None:
+        notify(client, place, result_heading(title, lang))
     deliver(deps, client, place, user, replies)
 
 

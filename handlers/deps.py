@@ -28,7 +28,8 @@ class Deps:
         store is down)."""
         try:
             return self.store.claim_event(key)
-        except StoreError:
+        except StoreError as e:
+            log.warning("%s not claimed (%s): taken as the first", key, e)
             return True
 
     def lang(self, user: str | None) -> str:

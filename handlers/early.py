@@ -29,7 +29,7 @@ from handlers.deps import Deps
 from handlers.places import Place
 from handlers.routing import route_of
 from handlers.routing_logic import Kind, Route, text_turn
-from handlers.turns import converse, deliver, run_jobs
+from handlers.turns import deliver, run_jobs, share_file
 
 #: Context key: (place, applied turn) of a turn applied before the acknowledgement.
 APPLIED = "declbot_applied_turn"
@@ -63,12 +63,14 @@ def deliver_applied(deps: Deps, client: WebClient, context: BoltContext, route: 
 
 def answer(deps: Deps, client: WebClient, context: BoltContext, route: Route, event_id: str | None) -> None:
     """After the acknowledgement, for what a person typed or shared in a conversation: the
-    replies of the turn applied before it, or (a file, or a turn not applied) the turn now."""
-    if route.place is None or route.kind not in (Kind.TEXT, Kind.FILE):
+    replies of the turn applied before it (the middleware below applies every typed turn that
+    has a place), or a shared file's turn now."""
+    if route.place is None:
         return
-    if route.kind is Kind.TEXT and deliver_applied(deps, client, context, route):
-        return
-    converse(deps, client, context, route, event_id)
+    if route.kind is Kind.TEXT:
+        deliver_applied(deps, client, context, route)
+    elif route.kind is Kind.FILE:
+        share_file(deps, client, context, route, event_id)
 
 
 def replies_posted(deps: Deps, place: Place, ts: str | None) -> None:

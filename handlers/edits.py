@@ -13,7 +13,6 @@ import logging
 
 from slack_sdk import WebClient
 
-from bot.store import StoreError
 from handlers.deps import Deps
 from handlers.files import file_name
 from handlers.long_text import clip
@@ -43,10 +42,5 @@ def acknowledge(deps: Deps, client: WebClient, route: Route) -> None:
     """Tell the person, once, that their edit or deletion changes nothing recorded."""
     if route.place is None or route.claim_key is None:
         return
-    try:
-        first = deps.store.claim_event(route.claim_key)
-    except StoreError as e:  # better told twice than never
-        log.warning("edit notice %s not claimed (%s); telling anyway", route.claim_key, e)
-        first = True
-    if first:
+    if deps.claim(route.claim_key):  # (the store down: better told twice than never)
         notify(client, route.place, notice(route, deps.lang(route.user)))

@@ -23,7 +23,7 @@ from bot.store import StoreError
 from handlers.deps import Deps
 from handlers.home_view import HOME_ACTION_ID, NEW_DRAFT_VALUE, home_view, notice_view
 from handlers.outbox import SLACK_FAILURES, open_dm
-from handlers.places import Place, dm_place
+from handlers.places import Place, dm_place, team_of
 from handlers.routing import route_of
 from handlers.routing_logic import Kind, Route
 from handlers.turns import take_turn
@@ -120,8 +120,7 @@ def handle_home_action(deps: Deps, client: WebClient, context: BoltContext, body
     except SLACK_FAILURES as e:
         log.error("no DM with %s for a Home button: %s", user, e)
         return
-    team = context.team_id or (body.get("team") or {}).get("id") or ""
-    place = dm_place(team, user, channel)
+    place = dm_place(team_of(body, context.team_id), user, channel)
     value = action.get("value") or ""
     try:
         if value == NEW_DRAFT_VALUE:

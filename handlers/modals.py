@@ -38,7 +38,7 @@ from handlers.modal_view import (
     submitted_values,
 )
 from handlers.outbox import SLACK_FAILURES, failure_reason, notify
-from handlers.places import Place, message_place
+from handlers.places import Click, Place
 from handlers.texts import text
 from handlers.turns import deliver, finish_turn
 
@@ -47,15 +47,11 @@ log = logging.getLogger(__name__)
 
 def open_row_form(deps: Deps, client: WebClient, context: BoltContext, body: dict[str, Any],
                   action: dict[str, Any]) -> None:
-    user = body["user"]["id"]
-    container = body.get("container") or {}
-    message = body.get("message") or {}
-    channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
-    ts = message.get("ts") or container.get("message_ts")
+    click = Click.of(body, context.team_id)
+    user, channel, ts, message = click.user, click.channel, click.ts, click.message
     if not channel or not ts:
         return
-    team = context.team_id or (body.get("team") or {}).get("id") or ""
-    place = message_place(team, user, channel, ts, message.get("thread_ts") or container.get("thread_ts"))
+    place = click.place()
     value, question = split_choice(str(action.get("value") or ""))
     found = deps.engine.row_form(Turn(place.conversation, user, shared=place.shared),
                                  value.removeprefix("form:"), question)

@@ -6,7 +6,8 @@ thread is one conversation whose draft everyone answering there shares.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -56,3 +57,36 @@ def message_place(team: str, user: str, channel: str, ts: str, thread_ts: str | 
     if is_dm_channel(channel):
         return dm_place(team, user, channel, thread_ts)
     return thread_place(channel, thread_ts or ts)
+
+
+def team_of(body: dict[str, Any], context_team: str | None) -> str:
+    """The workspace of an interaction (Bolt's context, else the payload's own)."""
+    return context_team or (body.get("team") or {}).get("id") or ""
+
+
+@dataclass(frozen=True)
+class Click:
+    """A button pressed on a message: who, on which message, and in which conversation."""
+
+    user: str
+    team: str
+    channel: str | None
+    ts: str | None
+    message: dict[str, Any] = field(default_factory=dict)
+    thread_ts: str | None = None
+
+    @classmethod
+    def of(cls, body: dict[str, Any], context_team: str | None) -> Click:
+        container = body.get("container") or {}
+        message = body.get("message") or {}
+        return cls(
+            user=body["user"]["id"], team=team_of(body, context_team),
+            channel=(body.get("channel") or {}).get("id") or container.get("channel_id"),
+            ts=message.get("ts") or container.get("message_ts"), message=message,
+            thread_ts=message.get("thread_ts") or container.get("thread_ts"),
+        )
+
+    def place(self) -> Place:
+        """The conversation of the message (call only when ``channel`` and ``ts`` are known)."""
+        assert self.channel and self.ts
+        return message_place(self.team, self.user, self.channel, self.ts, self.thread_ts)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from bot.engine import DraftOverview
 from handlers.blocks import Block, Message, button, context, fallback, mrkdwn, plain, section
 from handlers.home_view import state_line
+from handlers.long_text import clip
 from handlers.places import thread_of
 from handlers.slack_text import escape
 from handlers.texts import text
@@ -60,7 +61,6 @@ def shared_listing(drafts: Sequence[DraftOverview], lang: str, verbs: Sequence[s
     return Message(fallback(head), blocks)
 
 
-def result_heading(draft: DraftOverview | None, lang: str) -> str:
+def result_heading(title: str, lang: str) -> str:
     """The line before a thread draft's report or workbook in the DM."""
-    title = draft.title if draft is not None else "—"
-    return text(lang, "shared_result", title=title[:TITLE_LIMIT])
+    return text(lang, "shared_result", title=clip(title, TITLE_LIMIT))

@@ -9,10 +9,7 @@ from collections.abc import Sequence
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
-from bot.commands import parse_command
-from bot.engine import looks_like_form
 from bot.messages import msg
-from bot.store import StoreError
 from bot.types import Applied, Attachment, Job, Reply, Turn
 from handlers import files
 from handlers.deps import Deps
@@ -22,20 +19,6 @@ from handlers.routing_logic import Route
 from handlers.texts import text as say_text
 
 log = logging.getLogger(__name__)
-
-
-def opening_text(deps: Deps, place: Place, text: str) -> str:
-    """The text to hand the engine. The first message of a conversation not yet started
-    ("hi", "@declbot can you help?") is a greeting, not the answer to a question the person
-    has not seen: it is replaced by an empty turn, which greets and asks the first question.
-    Commands and pasted forms are taken as they are."""
-    if not text or parse_command(text) or looks_like_form(text):
-        return text
-    try:
-        started = deps.store.has_conversation(place.conversation)
-    except StoreError:
-        return text  # the engine will say the store is unavailable
-    return text if started else ""
 
 
 def deliver(deps: Deps, client: WebClient, place: Place, user: str, replies: Sequence[Reply]) -> bool:
@@ -98,15 +81,12 @@ def run_jobs(deps: Deps, client: WebClient, place: Place, user: str, jobs: Seque
     return deliver(deps, client, place, user, deps.engine.run_jobs(list(jobs)))
 
 
-def converse(deps: Deps, client: WebClient, context: BoltContext, route: Route,
-             event_id: str | None) -> bool:
-    """What a person shared in a conversation (its first file, downloaded, then read by the
-    engine), or typed when the turn was not applied before the acknowledgement."""
-    assert route.place is not None
+def share_file(deps: Deps, client: WebClient, context: BoltContext, route: Route,
+               event_id: str | None) -> bool:
+    """What a person shared in a conversation: its first file, downloaded, then read by the
+    engine (typed text was applied before the acknowledgement: :mod:`handlers.early`)."""
+    assert route.place is not None and route.files
     place, user = route.place, route.user
-    if not route.files:
-        return take_turn(deps, client, place, user, text=opening_text(deps, place, route.text),
-                         event_id=event_id, order_key=route.ts)
     lang = deps.lang(user)
     first = route.files[0]
     if len(route.files) > 1:
