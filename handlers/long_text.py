@@ -51,19 +51,21 @@ def line_chunks(text: str, limit: int) -> list[str]:
     """``text`` in pieces of at most ``limit`` characters, cut between lines where it can.
     Pieces that are only blank are left out."""
     chunks: list[str] = []
-    current = ""
+    current, size = "", 0  # size: utf16_len(current), kept as lines are added
     for line in text.split("\n"):
-        candidate = f"{current}\n{line}" if current else line
-        if utf16_len(candidate) <= limit:
-            current = candidate
+        line_size = utf16_len(line)
+        candidate_size = size + 1 + line_size if current else line_size
+        if candidate_size <= limit:
+            current, size = (f"{current}\n{line}" if current else line), candidate_size
             continue
         if current.strip():
             chunks.append(current)
-        while utf16_len(line) > limit:
+        while line_size > limit:
             head = utf16_prefix(line, limit)
             chunks.append(head)
             line = line[len(head):]
-        current = line
+            line_size = utf16_len(line)
+        current, size = line, line_size
     if current.strip():
         chunks.append(current)
     return chunks
