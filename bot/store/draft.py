@@ -19,7 +19,7 @@ from pydantic_core import to_jsonable_python
 from sqlalchemy import Connection, bindparam, select, update
 
 from bot.store.ending import DRAFT, DRAFT_HEADER, HISTORY, Write
-from bot.store.paths import INDICATOR, ITEM, TASK, WHOLE_FORM, PositionMap, parse_row_path
+from bot.store.paths import INDICATOR, ITEM, TASK, WHOLE_FORM, PositionMap, RowPath, parse_row_path
 from bot.store.rows import DraftRows, PairInfo, Row, dumps, header_of
 from bot.store.schema import drafts, history
 from form_model.models import Form, Indicator, Task, TaskItem
@@ -183,6 +183,9 @@ class Draft:
     def set(self, path: str, value: Any) -> Change | None:
         """Set a field (header or row) to a value; None when it already had it."""
         new = jsonable(value)
+        rp = parse_row_path(path)
+        if rp is not None and rp.field is not None:
+            return self._set_row_field(path, rp, new)
         old = self.get(path)
         if old == new:
             return None
@@ -190,6 +193,26 @@ class Draft:
         stored = self.get(path)  # as the model keeps it (e.g. an amount to two places)
         if stored == old:
             return None
+        change = Change(path, old, stored)
+        self._record(change)
+        return change
+
+    def _set_row_field(self, path: str, rp: RowPath, new: Any) -> Change | None:
+        """One field of a row: the row read once, validated with the new value, written."""
+        row = self.rows.row(rp.id)
+        if row is None or row.kind != rp.kind:
+            if new is None:
+                return None
+            raise InvalidChange(f"no row {path}")
+        old = row.data.get(rp.field)  # type: ignore[arg-type]
+        if old == new:
+            return None
+        data = _validated(ROW_MODELS[rp.kind], row.data | {rp.field: new}, exclude_items=rp.kind == TASK)
+        stored = data.get(rp.field)  # type: ignore[arg-type]  # as the model keeps it
+        if stored == old:
+            return None
+        row.data = data
+        self.rows.update(row)
         change = Change(path, old, stored)
         self._record(change)
         return change
