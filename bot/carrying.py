@@ -45,15 +45,11 @@ def start(conv: Conversation, year: int | None = None) -> None:
         conv.say(conv.m("bad_year", text=str(year)))
         return
     form = carry_forward(last, year)
-    conv.state.positions[str(conv.draft.id)] = conv.state.pos
-    draft = conv.st.new_draft("")
+    draft = conv.st.new_draft("", base=last)
     draft.origin = "carry_forward"
     draft.replace(form)
-    draft.set_base(last.model_dump(mode="json"))
-    conv.draft, conv.nav = draft, Nav(draft)
+    conv.enter_draft(draft, carry_next(Nav(draft), []))
     conv.state.mode, conv.state.carry_skipped = "carry", []
-    conv.state.trail, conv.state.scope, conv.state.return_to, conv.state.pending = [], None, None, None
-    conv.state.pos = carry_next(conv.nav, [])
     text = conv.m("carry_started", year=form.year, n=len(conv.st.list_drafts()), values=len(form.carried),
                   source=last.department or conv.m("untitled"))
     extra = []

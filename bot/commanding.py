@@ -169,12 +169,10 @@ def cancel(conv: Conversation) -> None:
     conv.state.return_to = None
     if back is not None:
         conv.state.pos = valid(conv.nav, back)
-    conv.state.paused = True
     conv.say(conv.m("cancelled"))
 
 
 def resume(conv: Conversation) -> None:
-    conv.state.paused = False
     pos = conv.current_pos()
     conv.state.pos = first_missing(conv.nav) if pos.step == DONE else resume_at(conv.nav, pos)
     conv.prompt(conv.m("resumed"))

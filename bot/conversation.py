@@ -142,6 +142,18 @@ class Conversation:
             choices.append(Choice(self.m("choice_form"), f"form:{row}", form=True))
         return text + current_value(self.nav, pos, self.lang), choices
 
+    def enter_draft(self, draft: Draft, pos: Pos) -> None:
+        """Make ``draft`` the one being worked on (the current one keeps its place), asked
+        from ``pos`` with nothing left open."""
+        self.state.positions[str(self.draft.id)] = self.state.pos
+        self.draft, self.nav = draft, Nav(draft)
+        self.restart_walk(pos)
+
+    def restart_walk(self, pos: Pos) -> None:
+        """Ask from ``pos``, with no edit, trail or open question left over."""
+        self.state.trail, self.state.pending, self.state.scope, self.state.return_to = [], None, None, None
+        self.state.pos = pos
+
     def take_pending(self, kind: str) -> Pending | None:
         """The open question of ``kind`` this turn answers, cleared; None (and cleared) when the
         open question is another, or there is none."""

@@ -19,31 +19,17 @@ from bot.walk import Nav, first_missing
 from form_model.models import Form, Indicator, Task
 
 
-def _reset_walk(conv: Conversation, pos: Pos) -> None:
-    conv.state.trail = []
-    conv.state.pending = None
-    conv.state.scope = None
-    conv.state.return_to = None
-    conv.state.paused = False
-    conv.state.pos = pos
-
-
 def _activate(conv: Conversation, draft: Draft) -> None:
-    conv.state.positions[str(conv.draft.id)] = conv.state.pos
-    conv.draft = draft
-    conv.nav = Nav(draft)
-    saved = conv.state.positions.get(str(draft.id))
+    """Go on with another of the conversation's drafts, where it was left (or its first gap)."""
     from bot.walk import resume_at
 
-    _reset_walk(conv, resume_at(conv.nav, saved) if saved else first_missing(conv.nav))
+    saved = conv.state.positions.get(str(draft.id))
+    nav = Nav(draft)
+    conv.enter_draft(draft, resume_at(nav, saved) if saved else first_missing(nav))
 
 
 def new(conv: Conversation) -> None:
-    conv.state.positions[str(conv.draft.id)] = conv.state.pos
-    draft = conv.st.new_draft("")
-    conv.draft = draft
-    conv.nav = Nav(draft)
-    _reset_walk(conv, Pos(step="department"))
+    conv.enter_draft(conv.st.new_draft(""), Pos(step="department"))
     conv.prompt(conv.m("new_draft", n=len(conv.st.list_drafts())))
 
 
@@ -205,10 +191,8 @@ def on_import_choice(conv: Conversation, arg: str) -> None:
         conv.say(conv.m("replace_cancelled"))
         return
     if arg == "new":
-        conv.state.positions[str(conv.draft.id)] = conv.state.pos
         conv.st.switch(waiting.id)
-        conv.draft = waiting
-        conv.nav = Nav(waiting)
+        conv.enter_draft(waiting, conv.state.pos)  # (_after_import says where to go on)
         _after_import(conv, source)
         return
     conv.st.delete_draft(waiting.id)
@@ -218,7 +202,7 @@ def on_import_choice(conv: Conversation, arg: str) -> None:
         conv.draft.replace(form)
         conv.nav.forget()
         conv.say(conv.m("merged", source=source, n=n))
-        _reset_walk(conv, first_missing(conv.nav))
+        conv.restart_walk(first_missing(conv.nav))
         conv.later("check")
         return
     conv.draft.replace(incoming)
@@ -227,5 +211,5 @@ def on_import_choice(conv: Conversation, arg: str) -> None:
 
 def _after_import(conv: Conversation, source: str) -> None:
     conv.nav.forget()
-    _reset_walk(conv, first_missing(conv.nav))
+    conv.restart_walk(first_missing(conv.nav))
     conv.later("check", source=source)

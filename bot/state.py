@@ -63,7 +63,6 @@ class State(BaseModel):
     trail: list[Pos] = Field(default_factory=list)
     scope: Scope | None = None
     return_to: Pos | None = None
-    paused: bool = False
     #: The id of the current question; step choices carry it, so an old button is told apart.
     question: int = 0
     offered: list[Offer] = Field(default_factory=list)
@@ -120,7 +119,7 @@ def _v1_pos(data: dict[str, Any] | None, ids: RowIds) -> Pos:
 
 def migrate_v1(data: dict[str, Any], ids: RowIds) -> State:
     """A release-1 state (an untyped dict) as a typed state of this release."""
-    state = State(pos=_v1_pos(data.get("pos"), ids), paused=bool(data.get("paused")))
+    state = State(pos=_v1_pos(data.get("pos"), ids))
     state.trail = [_v1_pos(p, ids) for p in data.get("trail", [])][-100:]
     if data.get("return_to"):
         state.return_to = _v1_pos(data["return_to"], ids)

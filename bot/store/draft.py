@@ -110,14 +110,15 @@ class Draft:
     created_at: datetime
     updated_at: datetime
     header: dict[str, Any]
-    summary: dict[str, Any] | None
-    base: dict[str, Any] | None
+    #: Last year's form (see :meth:`set_base`) as stored: parsed only by a turn that uses it.
+    base_json: str | None = None
     rows: DraftRows = field(init=False)
     changes: list[Change] = field(default_factory=list)
     #: Why this turn's changes were made, when not typed (e.g. "undo", "carry_forward").
     origin: str | None = None
     undoes: str | None = None
     header_dirty: bool = False
+    _base: dict[str, Any] | None = field(default=None, init=False, repr=False)
     _base_form: Form | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -129,11 +130,16 @@ class Draft:
         """The whole form and where each row sits in it (reads every row)."""
         return self.rows.load_form(self.header)
 
+    @property
+    def base(self) -> dict[str, Any] | None:
+        """Last year's form as a document (None: not carried forward)."""
+        if self._base is None and self.base_json:
+            self._base = json.loads(self.base_json)
+        return self._base
+
     def base_form(self) -> Form | None:
-        """Last year's form (see :meth:`set_base`), validated once per turn."""
-        if self.base is None:
-            return None
-        if self._base_form is None:
+        """Last year's form, validated once per turn."""
+        if self._base_form is None and self.base is not None:
             self._base_form = Form.model_validate(self.base)
         return self._base_form
 
@@ -299,9 +305,9 @@ class Draft:
 
     def set_base(self, base: dict[str, Any] | None) -> None:
         """Keep (or forget) last year's form beside this draft: shown and compared, never edited."""
-        self.conn.execute(update(drafts).where(drafts.c.id == self.id)
-                          .values(base_json=dumps(base) if base is not None else None))
-        self.base, self._base_form = base, None
+        self.base_json = dumps(base) if base is not None else None
+        self.conn.execute(update(drafts).where(drafts.c.id == self.id).values(base_json=self.base_json))
+        self._base, self._base_form = base, None
 
     # ---- history -------------------------------------------------------------------------
 

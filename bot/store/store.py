@@ -296,6 +296,9 @@ _LIST_DRAFTS = (
 )
 _DRAFT_COLUMNS = (*_INFO_COLUMNS, drafts.c.base_json)
 _SELECT_DRAFT = select(*_DRAFT_COLUMNS).where(drafts.c.id == bindparam("draft_id"))
+#: What a turn reads of a draft (its summary is for listings, not for turns).
+_TURN_DRAFT_COLUMNS = tuple(c for c in _DRAFT_COLUMNS if c is not drafts.c.summary_json)
+_SELECT_TURN_DRAFT = select(*_TURN_DRAFT_COLUMNS).where(drafts.c.id == bindparam("draft_id"))
 
 #: The opening of a turn on PostgreSQL: lock the conversation's row. (On SQLite the
 #: transaction's BEGIN IMMEDIATE has taken the write lock already.)
@@ -307,7 +310,7 @@ _OPEN = (
     select(
         conversations.c.owner, conversations.c.state_json, conversations.c.version,
         conversations.c.active_draft_id, people.c.lang, processed_events.c.done_at,
-        *(c.label(f"d_{c.name}") for c in _DRAFT_COLUMNS),
+        *(c.label(f"d_{c.name}") for c in _TURN_DRAFT_COLUMNS),
     )
     .select_from(
         conversations
@@ -617,14 +620,13 @@ class Turn:
             conn=self.conn, id=col("id"), owner=col("owner"), title=col("title"),
             version=col("version"), created_at=col("created_at"), updated_at=col("updated_at"),
             header=json.loads(col("header_json")) if col("header_json") else {},
-            summary=json.loads(col("summary_json")) if col("summary_json") else None,
-            base=json.loads(col("base_json")) if col("base_json") else None,
+            base_json=col("base_json"),
         )
 
     def _load(self, draft_id: int) -> Draft | None:
         if draft_id in self._drafts:
             return self._drafts[draft_id]
-        row = self.conn.execute(_SELECT_DRAFT, {"draft_id": draft_id}).first()
+        row = self.conn.execute(_SELECT_TURN_DRAFT, {"draft_id": draft_id}).first()
         if row is None:
             return None
         draft = self._draft_from(row)
