@@ -19,10 +19,10 @@ from typing import Any
 
 from bot.conversation import Conversation
 from bot.fields import Context, read
-from bot.prompts import shorten, where
+from bot.prompts import as_decimal, shorten, where
 from bot.state import Pending, Pos
 from bot.steps import DONE, Step, step_of
-from bot.store import ITEM, TASK
+from bot.store import ITEM, TASK, parse_row_path
 from bot.types import Choice
 from bot.walk import Nav, carried, carry_next, carry_paths_of
 from form_model.amounts import format_amount
@@ -115,7 +115,7 @@ def question(conv: Conversation, pos: Pos) -> tuple[str, list[Choice]]:
         last = getattr(base.budget, attr) if base is not None else None
         now = nav.value(step.target.name)
         values = {"label": step.label[0], "last": "—" if last is None else format_amount(last),
-                  "now": "—" if now is None else format_amount(_dec(now))}
+                  "now": "—" if now is None else format_amount(as_decimal(now))}
     elif step.id == "carry.task":
         task = nav.row(pos.task)
         name = (task.data.get("name") if task else "") or ""
@@ -134,12 +134,6 @@ def question(conv: Conversation, pos: Pos) -> tuple[str, list[Choice]]:
     text = conv.m(step.carry_ask or step.ask, **values)
     choices = [Choice(conv.m(label), f"{CARRY}:{key}") for key, label in step.carry_choices]
     return text, choices
-
-
-def _dec(value: Any) -> Any:
-    from decimal import Decimal
-
-    return Decimal(str(value))
 
 
 # --- answers -------------------------------------------------------------------------------
@@ -211,11 +205,11 @@ def _task_choice(conv: Conversation, pos: Pos, head: str) -> None:
         conv.draft.delete(TASK, pos.task)
         conv.nav.forget()
         confirm(conv, [p for p in carried(conv.nav) if p.startswith(ITEM)
-                       and conv.nav.row(int(p.split(":")[1].split(".")[0])) is None])
+                       and conv.nav.row(parse_row_path(p).id) is None])  # type: ignore[union-attr]
         move_on(conv, conv.m("carry_task_dropped", task=shorten(name, 40)))
     elif head == "amount":
         paths = carry_paths_of(conv.nav, pos)
-        item_id = int(paths[0].split(":")[1].split(".")[0]) if paths else conv.nav.items(pos.task)[0].id
+        item_id = parse_row_path(paths[0]).id if paths else conv.nav.items(pos.task)[0].id  # type: ignore[union-attr]
         from bot.state import Scope
 
         target = Pos(step="item.amount", task=pos.task, item=item_id)

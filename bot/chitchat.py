@@ -4,20 +4,17 @@ and names that are really the form's title. Vocabulary: :file:`bot/data/chitchat
 from __future__ import annotations
 
 import json
-import re
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from form_model.normalize import nfkc
+from form_model.normalize import label_key
 
-_NON_WORD = re.compile(r"[\W_]+")
 #: A request is only recognised in a message this short (a long one is content).
 REQUEST_MAX_CHARS = 30
 
 
-def _key(text: str) -> str:
-    return _NON_WORD.sub("", nfkc(text).casefold())
+_key = label_key  # messages compare as form labels do: width, case and punctuation aside
 
 
 @cache

@@ -11,7 +11,6 @@ from bot import commands as C
 from bot.commands import Command, parse_lang
 from bot.conversation import Conversation
 from bot.prompts import shorten, where
-from bot.state import Scope
 from bot.steps import DONE, step_of
 from bot.store import Change, parse_row_path
 from bot.store.paths import ITEM, TASK
@@ -82,11 +81,8 @@ def go(conv: Conversation, target: str, *, intro: bool = True) -> None:
         return
     pos, kind = found
     pos = valid(conv.nav, pos)
-    if conv.state.scope is None:
-        conv.state.return_to = conv.current_pos()
-    conv.state.scope = Scope(kind=kind, pos=pos)  # type: ignore[arg-type]
+    conv.enter_scope(pos, kind)
     conv.state.pending = None
-    conv.set_pos(pos)
     conv.prompt(conv.m("edit_go", where=where(conv.nav, pos, conv.lang)) if intro else None)
 
 
@@ -152,11 +148,7 @@ def undo(conv: Conversation) -> None:
     here = valid(conv.nav, conv.state.pos)
     text = conv.m("undone", items="，".join(described) + ("…" if len(change_set.changes) > 6 else ""))
     if target is not None and valid(conv.nav, target) != here:
-        target = valid(conv.nav, target)
-        if conv.state.scope is None:
-            conv.state.return_to = here
-        conv.state.scope = Scope(kind="field", pos=target)
-        conv.set_pos(target)
+        conv.enter_scope(valid(conv.nav, target), "field")
     else:
         conv.state.pos = here
     conv.prompt(text)

@@ -14,7 +14,7 @@ from typing import Any
 from bot.messages import msg
 from bot.prompts import current_value, library_names, params, where
 from bot.row_entry import row_target_at
-from bot.state import Offer, Pending, Pos, RowIds, State, load_state
+from bot.state import Offer, Pending, Pos, RowIds, Scope, State, load_state
 from bot.steps import DONE, step_of
 from bot.store import INDICATOR, ITEM, TASK, Change, Draft
 from bot.store import Turn as StoreTurn
@@ -86,6 +86,14 @@ class Conversation:
             self.state.trail.append(self.state.pos)
             del self.state.trail[:-TRAIL_MAX]
         self.state.pos = pos
+
+    def enter_scope(self, pos: Pos, kind: str) -> None:
+        """Go to ``pos`` for an edit reaching ``kind`` (see :func:`in_scope`); the walk comes
+        back to where the person was (the first edit's place, when edits nest)."""
+        if self.state.scope is None:
+            self.state.return_to = self.current_pos()
+        self.state.scope = Scope(kind=kind, pos=pos)  # type: ignore[arg-type]
+        self.set_pos(pos)
 
     def current_pos(self) -> Pos:
         """The position, repaired if the draft changed under it."""

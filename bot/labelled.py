@@ -194,10 +194,9 @@ def _hits(text: str, is_pair: Callable[[str, str], bool] | None) -> list[_Hit]:
 
 def _context(hits: list[_Hit]) -> str:
     keys = {h.key for h in hits}
-    if keys & {"ind.level1", "ind.level2", "ind.name", "ind.path", "ind.value", "ind.period_value",
-               "ind.annual_value"}:
+    if keys & set(INDICATOR_KEYS):
         return "indicator"
-    if keys & {"task.name", "task.ref", "item.row", "item.content", "item.amount", "item.goal"}:
+    if keys & set(TASK_KEYS):
         return "task"
     return "default"
 

@@ -17,7 +17,7 @@ from bot.conversation import Conversation
 from bot.fields import Context, Reading, looks_like_value, read
 from bot.labelled import REST, Item, Parsed
 from bot.prompts import shorten, where
-from bot.state import Pending, Pos, Scope
+from bot.state import Pending, Pos
 from bot.steps import STEP_BY_ID, step_of
 from bot.store import INDICATOR, Row
 from bot.types import Choice, Reply
@@ -82,10 +82,7 @@ def _settle(conv: Conversation, out: Outcome) -> None:
             conv.replies.insert(len(conv.replies) - 1, Reply(prefix))
         return
     if out.retry is not None:
-        if conv.state.scope is None:
-            conv.state.return_to = conv.current_pos()
-        conv.state.scope = Scope(kind="field", pos=out.retry)
-        conv.set_pos(out.retry)
+        conv.enter_scope(out.retry, "field")
         conv.prompt(prefix, out.fixes)
         return
     pos = conv.current_pos()

@@ -132,11 +132,11 @@ def current_value(nav: Nav, pos: Pos, lang: str) -> str:
     if value in (None, ""):
         return ""
     if step.target.reader == "amount":
-        value = format_amount(_decimal(value))
+        value = format_amount(as_decimal(value))
     return "\n" + msg(lang, "current", value=shorten(str(value), 80))
 
 
-def _decimal(value: Any) -> Any:
+def as_decimal(value: Any) -> Any:
     from decimal import Decimal
 
     return Decimal(str(value))

@@ -275,9 +275,7 @@ def budget_step(attr: str) -> str:
     return f"budget.{attr}"
 
 
-def target_step(kind: str, name: str) -> Step | None:
-    """The step that writes a field (e.g. INDICATOR, "annual_value")."""
-    for s in STEPS:
-        if s.target is not None and (s.target.kind, s.target.name) == (kind, name):
-            return s
-    return None
+#: The step that asks each header field, by the field's path ("department", "budget.…").
+HEADER_STEPS: dict[str, Step] = {
+    s.target.name: s for s in STEPS if s.target is not None and s.target.kind == HEADER
+}

@@ -15,7 +15,7 @@ import re
 from rapidfuzz import fuzz
 
 from bot.state import Pos
-from bot.steps import HEADER, STEPS, budget_step
+from bot.steps import HEADER, HEADER_STEPS, STEPS, budget_step
 from bot.store import INDICATOR, TASK, parse_row_path
 from bot.walk import Nav, pos_for_path
 from form_model.framework import framework
@@ -104,10 +104,8 @@ def resolve(nav: Nav, text: str) -> list[tuple[str, str]]:
 
 
 def _label_of(path: str) -> str:
-    for step in STEPS:
-        if step.target is not None and step.target.kind == HEADER and step.target.name == path:
-            return step.label[0]
-    return path
+    step = HEADER_STEPS.get(path)
+    return step.label[0] if step is not None else path
 
 
 def locate(nav: Nav, target: str) -> tuple[Pos, str] | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.state import Pos
-from bot.steps import DONE, START, STEP_BY_ID, STEPS, Step, step_of
+from bot.steps import DONE, HEADER_STEPS, START, STEP_BY_ID, STEPS, Step, step_of
 from bot.store import INDICATOR, ITEM, TASK, Draft, Row
 from bot.store.paths import parse_row_path
 from form_model.framework import framework
@@ -267,10 +267,8 @@ def pos_for_path(nav: Nav, path: str | None) -> Pos | None:
         return None
     rp = parse_row_path(path)
     if rp is None:
-        for step in STEPS:
-            if step.target is not None and step.target.kind == "header" and step.target.name == path:
-                return Pos(step=step.id)
-        return None
+        step = HEADER_STEPS.get(path)
+        return Pos(step=step.id) if step is not None else None
     row = nav.row(rp.id)
     if row is None or row.kind != rp.kind:
         return None
