@@ -288,7 +288,7 @@ def known_indicator(conv: Conversation) -> Any:
         key = name_key(label)
         if len(key) < 4:
             return False
-        if conv.draft.named(INDICATOR, label):
+        if conv.nav.named(INDICATOR, label):
             return True
         result = match(label, Column.LEVEL3)
         if result.decision == Decision.CERTAIN and result.candidates and \
@@ -327,7 +327,7 @@ def _placement(conv: Conversation, item: Item, out: Outcome, name: str) -> tuple
                 return None
         l1 = l1 or fw.parent_of(l2) or ""
         return l1, l2, _canonical_name(name, l1, l2)
-    same = conv.draft.named(INDICATOR, name)  # one of the draft's: where it already is
+    same = conv.nav.named(INDICATOR, name)  # one of the draft's: where it already is
     if same:
         return same[0].data.get("level1", ""), same[0].data.get("level2", ""), name
     found = match(name, Column.LEVEL3)
@@ -395,7 +395,7 @@ def _place_indicator(conv: Conversation, item: Item, out: Outcome, pair: tuple[s
         if placed is None:
             return
         l1, l2, name = placed
-        existing = next((r for r in conv.draft.named(INDICATOR, name)
+        existing = next((r for r in conv.nav.named(INDICATOR, name)
                          if (r.data.get("level1"), r.data.get("level2")) == (l1, l2)), None)
         if existing is not None:
             row_id = existing.id

@@ -36,6 +36,7 @@ class Nav:
         self._pairs: dict[tuple[str, str], list[Row]] = {}
         self._outline: list[tuple[str, str]] | None = None
         self._rows: dict[int, Row | None] = {}
+        self._named: dict[tuple[str, str], list[Row]] = {}
 
     def forget(self) -> None:
         self._tasks = None
@@ -43,6 +44,7 @@ class Nav:
         self._pairs.clear()
         self._outline = None
         self._rows.clear()
+        self._named.clear()
 
     # ---- reads
 
@@ -66,6 +68,12 @@ class Nav:
         if (l1, l2) not in self._pairs:
             self._pairs[(l1, l2)] = self._known(self.draft.pair(l1, l2))
         return self._pairs[(l1, l2)]
+
+    def named(self, kind: str, name: str) -> list[Row]:
+        """The tasks or indicators of this name (as names are compared)."""
+        if (kind, name) not in self._named:
+            self._named[(kind, name)] = self._known(self.draft.named(kind, name))
+        return self._named[(kind, name)]
 
     def row(self, row_id: int | None) -> Row | None:
         if row_id is None:
