@@ -14,7 +14,7 @@ from typing import Any
 from bot.messages import msg
 from bot.prompts import current_value, library_names, params, where
 from bot.row_entry import row_target_at
-from bot.state import Offer, Pending, Pos, RowIds, Scope, State, load_state
+from bot.state import Pending, Pos, RowIds, Scope, State, load_state
 from bot.steps import DONE, step_of
 from bot.store import INDICATOR, ITEM, TASK, Change, Draft
 from bot.store import Turn as StoreTurn
@@ -107,10 +107,8 @@ class Conversation:
         """Add a reply. Its choices (when given, even none) become the ones a typed number or
         label may pick next; a reply without them leaves the current ones in place."""
         if choices is not None:
-            self.state.question += 1
-            marked = [self._mark(c) for c in choices]
-            self.state.offered = [Offer(label=c.label, value=c.value) for c in marked if not c.form]
-            choices = marked
+            choices = [self._mark(c) for c in choices]
+            self.state.offer(choices)
         self.replies.append(Reply(text, tuple(choices or ()), file))
 
     def _mark(self, choice: Choice) -> Choice:

@@ -10,7 +10,7 @@ from bot.carrying import offer as carrying_offer
 from bot.messages import msg
 from bot.prompts import shorten
 from bot.render import draft_title, render_progress, render_show, summary_of
-from bot.state import Offer, load_state
+from bot.state import load_state
 from bot.store import NotYourDraft, Snapshot, Store
 from bot.types import Choice, Job, OutFile, Reply
 from form_model.checker import Report, check
@@ -58,13 +58,16 @@ def _offers(job: Job, snap: Snapshot, report: Report) -> list[Choice]:
 
 
 def record_offers(store: Store, job: Job, choices: list[Choice]) -> None:
-    """Make a job's choices the ones a typed number picks, if nothing happened meanwhile."""
+    """Make a job's choices the ones a typed number picks, if nothing happened meanwhile
+    (nothing is written otherwise)."""
+    if job.question < 0:  # run for another place than the conversation's (no question there)
+        return
     with store.turn(job.conversation, job.owner, user=job.user) as st:
         state = load_state(st.state)
         if state.question != job.question:
+            st.leave_unchanged()
             return
-        state.question += 1
-        state.offered = [Offer(label=c.label, value=c.value) for c in choices]
+        state.offer(choices)
         st.state = state.dump()
 
 

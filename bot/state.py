@@ -8,6 +8,7 @@ resumes at exactly the question it was at.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -74,6 +75,12 @@ class State(BaseModel):
     mode: Literal["walk", "carry"] = "walk"
     #: In the carry walk: values passed over for now (asked again next time round).
     carry_skipped: list[str] = Field(default_factory=list)
+
+    def offer(self, choices: Sequence[Any]) -> None:
+        """A new question: these choices (bot.types.Choice) are what a typed number or label
+        picks now (a form choice is not picked by typing)."""
+        self.question += 1
+        self.offered = [Offer(label=c.label, value=c.value) for c in choices if not c.form]
 
     def dump(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_defaults=False)

@@ -597,3 +597,24 @@ def test_url_resolution() -> None:
         resolve_url("sqlite://")
     with pytest.raises(ValueError):
         resolve_url("mysql://u@h/db")
+
+
+def test_a_check_whose_question_was_answered_meanwhile_writes_nothing(store: Store) -> None:
+    from bot.engine import Engine
+    from bot.types import Turn
+
+    engine = Engine(store)
+
+    def turns_committed() -> int:
+        with store.turn("dm:U1", "user:U1") as t:
+            t.leave_unchanged()  # looking counts no turn either
+            return t.version
+
+    engine.handle(Turn("dm:U1", "U1", text="市档案馆"))
+    checking = engine.apply(Turn("dm:U1", "U1", text="表格完整吗？"))
+    assert [j.kind for j in checking.jobs] == ["check"]
+    engine.handle(Turn("dm:U1", "U1", text="2026"))  # answered before the report is out
+    before = turns_committed()
+    replies = engine.run_jobs(checking.jobs)
+    assert any(r.kind == "report" for r in replies)
+    assert turns_committed() == before  # its offers were not recorded, and nothing was written

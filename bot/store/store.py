@@ -402,8 +402,11 @@ class Store:
         try:
             with _translated():
                 yield current
-                current.finish()
-                conn.commit()
+                if current.unchanged:
+                    conn.rollback()
+                else:
+                    current.finish()
+                    conn.commit()
         except BaseException:
             _quietly(conn.rollback)
             raise
@@ -752,7 +755,7 @@ class Turn:
 
     # ---- end
 
-    def finish(self, actor: str | None = None) -> None:
+    def finish(self) -> None:
         """Write every draft's version and history, the marks and the state (called when the
         turn's block exits). On PostgreSQL that is one statement (the writes as CTEs of the
         state's UPDATE), so a turn's end costs one round trip besides the COMMIT."""
@@ -761,9 +764,9 @@ class Turn:
         now = _now()
         writes: list[Write] = []
         for draft in self._drafts.values():
-            writes += draft.end_writes(actor or self.actor, self.turn_id, now)
+            writes += draft.end_writes(self.actor, self.turn_id, now)
         end_turn(self.conn, writes + self._end, {
-            "state": json.dumps(self.state, ensure_ascii=False, separators=(",", ":")),
+            "state": dumps(self.state),
             "active": self._active_id, "at": now,
         }, self.conversation_key)
         for draft in self._drafts.values():
@@ -771,6 +774,12 @@ class Turn:
 
     #: Who the turn's changes are recorded as (set by the engine: "user:U123").
     actor: str = "system"
+    #: Set by :meth:`leave_unchanged`: the turn ends without writing anything.
+    unchanged: bool = False
+
+    def leave_unchanged(self) -> None:
+        """End this turn without writing (it only looked): no state, no version counted."""
+        self.unchanged = True
 
 
 __all__ = [
