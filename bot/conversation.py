@@ -107,17 +107,18 @@ class Conversation:
         """Add a reply. Its choices (when given, even none) become the ones a typed number or
         label may pick next; a reply without them leaves the current ones in place."""
         if choices is not None:
-            choices = [self._mark(c) for c in choices]
+            asked = self.state.question + 1  # the new question: its choices carry its id
+            choices = [self._mark(c, asked) for c in choices]
             self.state.offer(choices)
         self.replies.append(Reply(text, tuple(choices or ()), file))
 
-    def _mark(self, choice: Choice) -> Choice:
+    def _mark(self, choice: Choice, question: int) -> Choice:
         """Step choices carry the id of the question that offers them; commands and "go to"
         choices are valid at any time."""
         head = choice.value.partition(":")[0]
         if head in ("cmd", "goto", "open", "export_draft"):
             return choice
-        return Choice(choice.label, f"{choice.value}{QUESTION_MARK}{self.state.question}", choice.form)
+        return Choice(choice.label, f"{choice.value}{QUESTION_MARK}{question}", choice.form)
 
     def question(self, pos: Pos) -> tuple[str, list[Choice]]:
         """The text and choices of the question at a position."""

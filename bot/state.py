@@ -77,8 +77,8 @@ class State(BaseModel):
     carry_skipped: list[str] = Field(default_factory=list)
 
     def offer(self, choices: Sequence[Any]) -> None:
-        """A new question: these choices (bot.types.Choice) are what a typed number or label
-        picks now (a form choice is not picked by typing)."""
+        """A new question (its id one more than the last): these choices (bot.types.Choice)
+        are what a typed number or label picks now (a form choice is not picked by typing)."""
         self.question += 1
         self.offered = [Offer(label=c.label, value=c.value) for c in choices if not c.form]
 
