@@ -89,15 +89,10 @@ class Framework:
 
     def canonical_level2(self, text: str, level1: str | None = None) -> str | None:
         """The standard 二级 name for text (under level1 when given), by name or alias."""
-        key = name_key(text)
-        candidates = self.level1 if level1 is None else [a for a in self.level1 if a.name == level1]
         hits: list[str] = []
-        for a in candidates:
-            for c in a.level2:
-                keys = {name_key(c.name), name_key(c.name, strip_suffix=False)}
-                keys |= {name_key(x) for x in c.aliases}
-                if key in keys and c.name not in hits:
-                    hits.append(c.name)
+        for parent, name in _level2_index(self).get(name_key(text), ()):
+            if (level1 is None or parent == level1) and name not in hits:
+                hits.append(name)
         # An alias such as 满意度 is only certain when it names one 二级.
         return hits[0] if len(hits) == 1 else None
 
@@ -109,6 +104,18 @@ def _level1_index(fw: Framework) -> dict[str, str]:
         for k in (a.name, *a.aliases):
             index.setdefault(name_key(k), a.name)
         index.setdefault(name_key(a.name, strip_suffix=False), a.name)
+    return index
+
+
+@cache
+def _level2_index(fw: Framework) -> dict[str, list[tuple[str, str]]]:
+    """name key → the (一级, 二级) it names, by name or alias, in the framework's order."""
+    index: dict[str, list[tuple[str, str]]] = {}
+    for a in fw.level1:
+        for c in a.level2:
+            keys = {name_key(c.name), name_key(c.name, strip_suffix=False)} | {name_key(x) for x in c.aliases}
+            for k in keys:
+                index.setdefault(k, []).append((a.name, c.name))
     return index
 
 

@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from form_model.amounts import MAX_AMOUNT, MAX_PLACES, AmountError, decimal_places, parse_amount
 from form_model.findings import Section
 from form_model.importers.cells import Grid
 from form_model.importers.errors import FormReadError
@@ -58,6 +57,7 @@ from form_model.importers.labels import (
     is_label,
 )
 from form_model.importers.templates import other_template, refuse_other, title_template
+from form_model.judgement import judge_amount
 from form_model.models import (
     BUDGET_FIELDS,
     CAPS,
@@ -370,15 +370,11 @@ class _Reader:
         text = raw.strip()
         if not text:
             return None
-        try:
-            value = parse_amount(text)
-        except AmountError:
+        judged = judge_amount(text)
+        if judged.verdicts:  # B09: kept aside with its text; the checker reports it
             self.amount_notes[path] = text
             return None
-        if value < 0 or value >= MAX_AMOUNT or decimal_places(value) > MAX_PLACES:
-            self.amount_notes[path] = text  # kept aside with its text; the checker reports it (B09)
-            return None
-        return value
+        return judged.value
 
     def _budget(self) -> Budget:
         p, grid = self.p, self.grid
