@@ -46,9 +46,11 @@ from form_model.values import (
     IndicatorValue,
     ValueKind,
     direction,
+    find_vague_words,
     format_value,
     is_forward_rate,
     is_rate,
+    is_unbounded_rate,
     overlaps_and_gaps,
     parse_value,
     suggest,
@@ -239,11 +241,6 @@ def _shown(v: IndicatorValue) -> str:
     return (v.raw or "").strip()
 
 
-def _is_unbounded(name: str) -> bool:
-    """A change (增长率, 变动率, 提高率 …): may exceed 100% or be negative."""
-    return any(w in name for w in VOCAB.unbounded_rate_words)
-
-
 def _quantity(comparator: str | None, number: Decimal, multiplier: int, unit: str) -> str:
     """A clean quantitative value in normal form: 「≥5人次」."""
     return format_value(IndicatorValue(raw="", kind=ValueKind.QUANTITATIVE, comparator=comparator,
@@ -341,7 +338,7 @@ def v03(s: Subject) -> Iterator[Verdict]:
 @value_rule("V04", S.ERROR, "percentages within 0–100 for rates")
 def v04(s: Subject) -> Iterator[Verdict]:
     v, name = s.value, s.name
-    if _is_unbounded(name) or not v.is_percent or v.number is None:
+    if is_unbounded_rate(name) or not v.is_percent or v.number is None:
         return
     raw = _shown(v)
     if v.number > 100 and is_rate(name):
@@ -431,7 +428,7 @@ def v08(s: Subject) -> Iterator[Verdict]:
             hint_en="State a number with its unit, such as ≥10个 or ≥500人次.",
         )
         return
-    words = [w for w in VOCAB.vague_words if w in raw]
+    words = find_vague_words(raw)
     if words:
         yield Verdict(
             "V08", S.WARNING,
@@ -518,7 +515,7 @@ def v16(s: Subject) -> Iterator[Verdict]:
     v = s.value
     if (
         v.kind != ValueKind.QUANTITATIVE or v.number is None or v.number >= 0 or v.is_percent
-        or v.unit in VOCAB.signed_units or _is_unbounded(s.name) or "变动" in s.name
+        or v.unit in VOCAB.signed_units or is_unbounded_rate(s.name) or "变动" in s.name
     ):
         return
     raw = _shown(v)

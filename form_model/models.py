@@ -17,8 +17,6 @@ from form_model.amounts import MAX_PLACES, decimal_places
 from form_model.findings import Section
 from form_model.normalize import strip_unsafe
 
-CENT = Decimal("0.01")
-
 
 def _money_places(value: Decimal | None) -> Decimal | None:
     """The amount with at least two decimal places (「4381.50」) and its own up to six; more
@@ -100,6 +98,12 @@ class Budget(_Model):
 
     def amounts(self) -> dict[str, Decimal | None]:
         return {f.attr: getattr(self, f.attr) for f in BUDGET_FIELDS}
+
+    def expenditure_total(self) -> Decimal | None:
+        """部门预算支出合计 (基本支出 + 项目支出), once both are given."""
+        if self.basic_expenditure is None or self.project_expenditure is None:
+            return None
+        return self.basic_expenditure + self.project_expenditure
 
     def is_empty(self) -> bool:
         return all(v is None for v in self.amounts().values())

@@ -7,7 +7,6 @@ import unicodedata
 
 _NON_WORD = re.compile(r"[\W_]+")
 _UNIT_BRACKET = re.compile(r"[（(][^（）()]{0,12}[)）]$")
-_SPACES = re.compile(r"\s+")
 _TAGS = re.compile(r"</?\s*(p|br|div|span)\b[^>]*>", re.IGNORECASE)
 #: Bidi embedding/override/isolate controls (they reorder what a reader sees: a file name
 #: 「…局\u202eslx.exe.xlsx」 shows as 「…局xlsx.exe.xls」), C0 controls except tab and line
@@ -50,5 +49,3 @@ def clean_cell_text(text: str) -> str:
     return s.strip()
 
 
-def collapse_spaces(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()

@@ -50,6 +50,7 @@ __all__ = [
     "find_vague_words",
     "format_value",
     "is_bounded_rate",
+    "is_unbounded_rate",
     "is_forward_rate",
     "is_rate",
     "overlaps_and_gaps",
@@ -774,9 +775,14 @@ def is_rate(name: str) -> bool:
     return any(w in name for w in VOCAB.rate_words)
 
 
+def is_unbounded_rate(name: str) -> bool:
+    """A change (增长率, 变动率, 提高率 …): may exceed 100% or be negative."""
+    return any(w in name for w in VOCAB.unbounded_rate_words)
+
+
 def is_bounded_rate(name: str) -> bool:
     """A rate that cannot exceed 100% (not a 增长率, 变动率, 提高率 …)."""
-    return is_rate(name) and not any(w in name for w in VOCAB.unbounded_rate_words)
+    return is_rate(name) and not is_unbounded_rate(name)
 
 
 def is_forward_rate(name: str) -> bool:

@@ -9,7 +9,7 @@ from functools import cached_property
 
 from form_model.findings import Finding, Section, Severity
 from form_model.framework import Framework, framework
-from form_model.judgement import IndicatorVerdicts, judge_indicator
+from form_model.judgement import IndicatorVerdicts, Verdict, judge_indicator
 from form_model.models import BUDGET_FIELD_BY_ATTR, Form, Indicator
 from form_model.values import IndicatorValue, parse_value
 
@@ -99,10 +99,7 @@ class Context:
 
     @cached_property
     def expenditure_total(self) -> Decimal | None:
-        b = self.form.budget
-        if b.basic_expenditure is None or b.project_expenditure is None:
-            return None
-        return b.basic_expenditure + b.project_expenditure
+        return self.form.budget.expenditure_total()
 
     @cached_property
     def income_total(self) -> Decimal | None:
@@ -125,6 +122,13 @@ class Context:
     @cached_property
     def _named(self) -> list[tuple[int, Indicator]]:
         return [(i, ind) for i, ind in enumerate(self.form.indicators) if ind.name]
+
+
+def verdict_finding(v: Verdict, place: Place) -> Finding:
+    """A judgement's verdict (form_model.judgement) as a finding at ``place``: its value
+    suggestion, else its advice in words."""
+    return finding(v.code, v.severity, place, v.message, v.message_en, v.suggestion or v.hint,
+                   v.suggestion or (v.hint_en if v.hint_en is not None else v.hint))
 
 
 def finding(

@@ -16,6 +16,7 @@ from form_model.checker.registry import (
     indicator_place,
     rule,
     task_place,
+    verdict_finding,
 )
 from form_model.findings import Finding, Section
 from form_model.findings import Severity as S
@@ -189,10 +190,7 @@ def b09(ctx: Context) -> Iterator[Finding]:
     for path, raw in ctx.form.amount_notes.items():
         place = _note_place(ctx, path)
         for v in judge_amount(raw).verdicts:
-            yield finding(
-                v.code, v.severity, place, v.message, v.message_en,
-                v.suggestion or v.hint, v.suggestion or v.hint_en,
-            )
+            yield verdict_finding(v, place)
 
 
 TRANSFER_WORDS = ("下达", "转移支付", "拨付", "下拨", "拨款")

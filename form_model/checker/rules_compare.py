@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from decimal import Decimal
 
 from form_model.amounts import format_amount
 from form_model.checker import thresholds as th
@@ -27,19 +26,12 @@ from form_model.checker.registry import (
 from form_model.checker.text_tools import terms
 from form_model.findings import Finding, Section
 from form_model.findings import Severity as S
-from form_model.models import BUDGET_FIELD_BY_ATTR, Form
+from form_model.models import BUDGET_FIELD_BY_ATTR
 from form_model.normalize import label_key, name_key, nfkc
 from form_model.values import EXTRA_TEXT, GE, GT, IndicatorValue, ValueKind, direction, parse_value
 
 VALUE_ATTRS = ("period_value", "annual_value")
 _LABELS = {"period_value": ("实施周期指标值", "period value"), "annual_value": ("年度指标值", "annual value")}
-
-
-def _expenditure(form: Form) -> Decimal | None:
-    b = form.budget
-    if b.basic_expenditure is None or b.project_expenditure is None:
-        return None
-    return b.basic_expenditure + b.project_expenditure
 
 
 _NUMBER = re.compile(r"\d[\d,.]*")
@@ -97,10 +89,6 @@ def y01(ctx: Context) -> Iterator[Finding]:
                 "Give the reason, or keep last year's target.",
                 old.raw,
             )
-
-
-def _task_total(form: Form, t: int) -> Decimal | None:
-    return form.tasks[t].total()
 
 
 @rule("Y02", S.WARNING, "a key task's funds did not change by more than 30% without a word")
@@ -170,7 +158,7 @@ def y04(ctx: Context) -> Iterator[Finding]:
 def y05(ctx: Context) -> Iterator[Finding]:
     if ctx.base is None:
         return
-    old, new = _expenditure(ctx.base), ctx.expenditure_total
+    old, new = ctx.base.budget.expenditure_total(), ctx.expenditure_total
     if old is None or new is None or old == 0:
         return
     change = (new - old) / old

@@ -19,7 +19,6 @@ from form_model.checker.text_tools import has_figure, is_numbered
 from form_model.findings import Finding, Section
 from form_model.findings import Severity as S
 from form_model.normalize import name_key
-from form_model.values import ValueKind
 
 COMPARATOR_START = tuple("≥≤＝=＞＜><")
 GENERIC_NAMES = frozenset(
@@ -339,7 +338,3 @@ def s15(ctx: Context) -> Iterator[Finding]:
             )
 
 
-def is_quantitative(ctx: Context, index: int) -> bool:
-    return any(
-        ctx.value(index, a).kind == ValueKind.QUANTITATIVE for a in ("period_value", "annual_value")
-    )

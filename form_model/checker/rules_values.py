@@ -18,6 +18,7 @@ from form_model.checker.registry import (
     group_place,
     indicator_place,
     rule,
+    verdict_finding,
 )
 from form_model.findings import Finding
 from form_model.findings import Severity as S
@@ -42,11 +43,7 @@ def _findings(ctx: Context, code: str) -> Iterator[Finding]:
         for field, verdict in judged.of(code):
             grouped.setdefault(verdict, []).append(field)
         for v, fields in grouped.items():
-            yield finding(
-                v.code, v.severity, _place(ctx, i, fields), v.message, v.message_en,
-                v.suggestion or v.hint,
-                v.suggestion or (v.hint_en if v.hint_en is not None else v.hint),
-            )
+            yield verdict_finding(v, _place(ctx, i, fields))
 
 
 def _register(code: str, severity: S, title: str) -> None:

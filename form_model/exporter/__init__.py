@@ -43,7 +43,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from form_model.carry import marks_properties
 from form_model.exporter.cells import ExportError, clean_text
-from form_model.exporter.layout import TITLE, build_sheet
+from form_model.exporter.layout import build_sheet
 from form_model.importers.errors import FormReadError
 from form_model.importers.gate_limits import LIMITS, check_sizes
 from form_model.models import CAPS, Form
@@ -52,7 +52,6 @@ from form_model.normalize import strip_unsafe
 __all__ = ["ExportError", "TEMPLATE_ID", "TEMPLATE_VERSION", "export_filename", "save_form",
            "write_form"]
 
-SHEET_TITLE = TITLE  # 13 characters (the sheet is named by its template's title); Excel allows 31
 #: Custom document properties marking a file as ours (a hint only: copy-paste loses them).
 TEMPLATE_ID = "declbot/gz-dept-overall-performance"
 TEMPLATE_VERSION = 1
