@@ -34,6 +34,22 @@ def _load(path: str, lang: str) -> Any:
         return _fail(f"declbot: {path}: {e.message if lang == 'zh' else e.message_en}")
 
 
+def _write(form: Any, output: str | None, lang: str) -> Path | int:
+    """The form's workbook written to ``output`` (or its standard name): the path, or the one
+    line that says why not (exit 2)."""
+    from form_model.exporter import ExportError, export_filename, write_form
+
+    out = Path(output) if output else Path(export_filename(form))
+    try:
+        out.write_bytes(write_form(form))
+    except ExportError as e:
+        return _fail(f"declbot: {e}")
+    except OSError as e:
+        return _fail(f"declbot: 无法写入 {out}：{e.strerror}" if lang == "zh"
+                     else f"declbot: cannot write {out}: {e.strerror}")
+    return out
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from form_model.checker import check
     from form_model.report_text import render_report
@@ -56,23 +72,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from form_model.checker import check
-    from form_model.exporter import ExportError, export_filename, write_form
-    from form_model.importers import FormReadError, load_form
     from form_model.report_text import summary_line
 
-    try:
-        form = load_form(Path(args.file))
-    except FormReadError as e:
-        return _fail(f"declbot: {args.file}: {e.message if args.lang == 'zh' else e.message_en}")
-    out = Path(args.output) if args.output else Path(export_filename(form))
-    try:
-        data = write_form(form)
-        out.write_bytes(data)
-    except ExportError as e:
-        return _fail(f"declbot: {e}")
-    except OSError as e:
-        return _fail(f"declbot: 无法写入 {out}：{e.strerror}" if args.lang == "zh"
-                     else f"declbot: cannot write {out}: {e.strerror}")
+    form = _load(args.file, args.lang)
+    if isinstance(form, int):
+        return form
+    out = _write(form, args.output, args.lang)
+    if isinstance(out, int):
+        return out
     report = check(form)
     print(f"{out}  ({summary_line(report, args.lang)})")
     return 0
@@ -83,7 +90,6 @@ def cmd_carry_forward(args: argparse.Namespace) -> int:
     「沿用上年」 (kept in the workbook), and a report of what still has to be confirmed."""
     from form_model.carry import carry_forward, replace_years, years_in_texts
     from form_model.checker import check
-    from form_model.exporter import ExportError, export_filename, write_form
     from form_model.report_text import finding_line, summary_line
 
     zh = args.lang == "zh"
@@ -98,13 +104,9 @@ def cmd_carry_forward(args: argparse.Namespace) -> int:
     replaced = 0
     if args.replace_years and mentions:
         form, replaced = replace_years(form, old_year, form.year)
-    out = Path(args.output) if args.output else Path(export_filename(form))
-    try:
-        out.write_bytes(write_form(form))
-    except ExportError as e:
-        return _fail(f"declbot: {e}")
-    except OSError as e:
-        return _fail(f"declbot: 无法写入 {out}：{e.strerror}" if zh else f"declbot: cannot write {out}: {e.strerror}")
+    out = _write(form, args.output, args.lang)
+    if isinstance(out, int):
+        return out
     report = check(form, base=last)
     lines = [f"{out}：{form.year} 年草稿，以 {args.file} 为基础" if zh
              else f"{out}: a {form.year} draft from {args.file}"]
@@ -353,8 +355,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `declbot check … | head`: the reader stopped reading; not an error
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as e:  # a person never sees a traceback

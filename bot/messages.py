@@ -233,7 +233,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export_failed": ("无法导出：{reason}", "Cannot export: {reason}"),
     "report_offer": ("要去修改哪一项？", "Go and fix one of these?"),
     "goto": ("去修改：{where}", "Fix: {where}"),
-    "checking": ("正在检查……", "Checking…"),
     # --- paste and upload ------------------------------------------------------------------
     "import_ok": ("已读取{source}：{summary}", "Read {source}: {summary}"),
     "source_paste": ("粘贴的表格", "the pasted form"),

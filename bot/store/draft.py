@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import to_jsonable_python
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, select, update
 
 from bot.store.ending import DRAFT, DRAFT_HEADER, HISTORY, Write
 from bot.store.paths import INDICATOR, ITEM, TASK, WHOLE_FORM, PositionMap, RowPath, parse_row_path
@@ -83,19 +83,6 @@ class HistoryEntry:
 
 def jsonable(value: Any) -> Any:
     return to_jsonable_python(value)
-
-
-_SELECT_LIVE_TURN = (
-    select(history.c.turn_id)
-    .where(
-        history.c.draft_id == bindparam("draft_id"),
-        history.c.undoes.is_(None),
-        history.c.undone_by.is_(None),
-        history.c.legacy == 0,
-    )
-    .order_by(history.c.id.desc())
-    .limit(1)
-)
 
 
 @dataclass

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 TASK = "task"
 ITEM = "item"
 INDICATOR = "indicator"
-ROW_KINDS = (TASK, ITEM, INDICATOR)
 WHOLE_FORM = "form"
 
 _ROW = re.compile(r"^(task|item|indicator):(\d+)(?:\.([a-z_0-9]+))?$")
