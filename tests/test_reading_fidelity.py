@@ -193,6 +193,19 @@ def test_a_date_serial_under_timeliness_is_read_as_the_date() -> None:
     assert "E4 的「45777」是 Excel 的日期序列号，已读作「2025年4月30日」" in i03.message
 
 
+def test_digits_typed_as_text_under_timeliness_stay_as_typed() -> None:
+    rows: list[list[object]] = [
+        ["部门名称", "广州市示例局"],
+        ["绩效指标", "一级指标", "二级指标", "三级指标", "实施周期指标值", "年度指标值"],
+        [None, "产出指标", "时效指标", "资金下达时间", "45777", "40000"],  # text cells: not serials
+    ]
+    form = read_xlsx(sheet_workbook(rows))
+    [deadline] = form.indicators
+    assert (deadline.period_value, deadline.annual_value) == ("45777", "40000")
+    assert not [f for f in check(form).findings if f.code == "I03"]
+    assert read_xlsx(write_form(form)) == form  # our own export reads back as it was written
+
+
 def test_a_blank_budget_cell_is_not_zero_through_import_export_and_check() -> None:
     form = seed_form()
     form.budget.other_funds = None

@@ -16,6 +16,13 @@ MAX_ROWS = CAPS.sheet_rows()
 MAX_COLS = 200
 
 
+class NumberText(str):
+    """The text of a cell that held a number (a workbook's numeric cell), told apart from the
+    same digits typed as text: only a number can be an Excel date serial."""
+
+    __slots__ = ()
+
+
 @dataclass
 class Grid:
     """Rows of cell texts without the empty rows; ``numbers`` holds each row's number in the
@@ -37,7 +44,7 @@ class Grid:
         kept: list[list[str]] = []
         kept_numbers: list[int] = []
         for i, row in enumerate(rows):
-            texts = ["" if c is None else str(c) for c in row]
+            texts = ["" if c is None else c if isinstance(c, str) else str(c) for c in row]
             if any(t.strip() for t in texts):
                 kept.append(texts)
                 kept_numbers.append(numbers[i] if numbers is not None else i + 1)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from form_model.framework import framework
-from form_model.importers.cells import Grid
+from form_model.importers.cells import Grid, NumberText
 from form_model.importers.labels import FOOTNOTE, INDICATORS, is_label
 from form_model.models import Indicator, NoteKind, ReaderNote
 from form_model.normalize import clean_cell_text, nfkc
@@ -126,8 +126,9 @@ def read_indicators(grid: Grid, h: IndicatorColumns, stop: int) -> IndicatorTabl
 
 
 def _dated(value: str, grid: Grid, r: int, c: int | None, path: str, notes: list[ReaderNote]) -> str:
-    """A 时效 value that is an Excel date serial, as the date (with a note saying so)."""
-    date = serial_date(value)
+    """A 时效 value that is an Excel date serial (a number in its cell, not digits typed as
+    text), as the date (with a note saying so)."""
+    date = serial_date(value) if isinstance(grid.cell(r, c), NumberText) else None
     if date is None:
         return value
     notes.append(ReaderNote(

@@ -23,7 +23,7 @@ import openpyxl
 from openpyxl.worksheet.worksheet import Worksheet
 
 from form_model.carry import keep_valid_marks, marks_from_properties
-from form_model.importers.cells import Grid
+from form_model.importers.cells import Grid, NumberText
 from form_model.importers.errors import FormReadError
 from form_model.importers.gate import LIMITS, GateLimits, SheetScan, WorkbookScan, check_xlsx
 from form_model.importers.grid import form_label_count, parse_grid
@@ -209,7 +209,7 @@ def cell_text(cell: Any) -> str:
             return f"{_plain(number * 100)}%"  # a percentage format shows the number × 100
         if "%" in fmt:
             return f"{_plain(number)}%"  # a literal 「%」 (0"%" or 0\%) does not scale it
-        return _plain(number)
+        return NumberText(_plain(number))
     if isinstance(value, dt.datetime):
         date = f"{value.year}年{value.month}月{value.day}日"
         return date if value.time() == dt.time() else f"{date} {value:%H:%M}"
