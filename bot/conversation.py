@@ -181,17 +181,16 @@ class Conversation:
                 extra: list[Choice] | None = None) -> None:
         """The current question was answered: go to the next one (or back, after an edit)."""
         scope = self.state.scope
-        if self.state.mode == "carry" and (scope is None or not in_scope(
-                scope.kind, scope.pos, advance(self.nav, self.current_pos(), choice), self.nav)):
+        if scope is not None and scope.kind == "field" and self.state.return_to is not None:
+            nxt = Pos(step=DONE)  # an edit of one field ends with its answer: no walk onwards
+        else:
+            nxt = advance(self.nav, self.current_pos(), choice)
+        if self.state.mode == "carry" and (scope is None or not in_scope(scope.kind, scope.pos, nxt, self.nav)):
             from bot import carrying
 
             self.state.scope, self.state.return_to = None, None
             carrying.move_on(self, prefix, extra)
             return
-        if scope is not None and scope.kind == "field" and self.state.return_to is not None:
-            nxt = Pos(step=DONE)  # an edit of one field ends with its answer: no walk onwards
-        else:
-            nxt = advance(self.nav, self.current_pos(), choice)
         if scope is not None and not in_scope(scope.kind, scope.pos, nxt, self.nav):
             back = self.state.return_to or nxt
             self.state.scope = None
